@@ -1,0 +1,27 @@
+package org.opencdp.identity;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+import org.opencdp.testsupport.KafkaResource;
+import org.opencdp.testsupport.PostgresResource;
+
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTest
+class HealthTest {
+
+  @Test
+  void readinessReflectsRealInfrastructure() {
+    given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+  }
+
+  @Test
+  void servesOpenApiAndPrometheusMetrics() {
+    given().when().get("/q/openapi").then().statusCode(200);
+    given().when().get("/q/metrics").then().statusCode(200);
+  }
+}

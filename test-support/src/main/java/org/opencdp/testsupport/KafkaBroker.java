@@ -1,0 +1,215 @@
+package org.opencdp.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real Apache Kafka broker (KRaft, combined broker + controller) run as a separate JVM from the
+ * Kafka jars on this classpath. A process rather than the in-JVM KafkaClusterTestKit because
+ * failure drills must stop, kill -9 and restart the broker on the same ports and data, and because
+ * the local launcher runs it the same way.
+ */
+public final class KafkaBroker implements AutoCloseable {
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+  private final Path dataDir;
+  private final int port;
+  private final int controllerPort;
+  private final Path config;
+  private Process process;
+
+  private KafkaBroker(Path dataDir, int port, int controllerPort) {
+    this.dataDir = dataDir;
+    this.port = port;
+    this.controllerPort = controllerPort;
+    this.config = dataDir.resolve("server.properties");
+  }
+
+  /** Formats a fresh data directory and starts the broker on free ports. */
+  public static KafkaBroker startNew(Path dataDir) {
+    return startNew(dataDir, FreePorts.next());
+  }
+
+  /** Formats a fresh data directory and starts the broker on the given client port. */
+  public static KafkaBroker startNew(Path dataDir, int port) {
+    KafkaBroker broker = new KafkaBroker(dataDir, port, FreePorts.next());
+    broker.format();
+    broker.start();
+    return broker;
+  }
+
+  public String bootstrapServers() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** Starts (or restarts) the broker process and waits until it answers. */
+  public synchronized void start() {
+    if (process != null && process.isAlive()) {
+      return;
+    }
+    Path log = dataDir.resolve("broker.log");
+    process =
+        java("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "kafka.Kafka", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start0();
+    awaitReady(log);
+  }
+
+  /** Graceful stop (SIGTERM), as an orchestrator would. */
+  public synchronized void stop() {
+    terminate(false);
+  }
+
+  /** Hard kill (SIGKILL) for failure drills. */
+  public synchronized void kill() {
+    terminate(true);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void terminate(boolean forcibly) {
+    if (process == null) {
+      return;
+    }
+    if (forcibly) {
+      process.destroyForcibly();
+    } else {
+      process.destroy();
+    }
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process = null;
+  }
+
+  private void format() {
+    try {
+      Files.createDirectories(dataDir);
+      Files.writeString(config, serverProperties());
+      Process formatter =
+          java(
+                  "kafka.tools.StorageTool",
+                  "format",
+                  "-t",
+                  Uuid.randomUuid().toString(),
+                  "-c",
+                  config.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(dataDir.resolve("format.log").toFile()))
+              .start0();
+      if (!formatter.waitFor(60, TimeUnit.SECONDS) || formatter.exitValue() != 0) {
+        throw new IllegalStateException(
+            "kafka storage format failed, see " + dataDir.resolve("format.log"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String serverProperties() {
+    return String.join(
+        "\n",
+        "process.roles=broker,controller",
+        "node.id=1",
+        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+        "controller.listener.names=CONTROLLER",
+        "inter.broker.listener.name=PLAINTEXT",
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "log.dirs=" + dataDir.resolve("logs"),
+        "num.partitions=4",
+        "auto.create.topics.enable=true",
+        "offsets.topic.replication.factor=1",
+        "offsets.topic.num.partitions=4",
+        "transaction.state.log.replication.factor=1",
+        "transaction.state.log.min.isr=1",
+        "share.coordinator.state.topic.replication.factor=1",
+        "share.coordinator.state.topic.min.isr=1",
+        "group.initial.rebalance.delay.ms=0",
+        "log.flush.interval.messages=9223372036854775807",
+        "");
+  }
+
+  private void awaitReady(Path log) {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    Map<String, Object> admin =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("kafka broker exited, see " + log);
+      }
+      try (Admin client = Admin.create(admin)) {
+        client.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+        return;
+      } catch (Exception notYet) {
+        sleep(200);
+      }
+    }
+    throw new IllegalStateException("kafka broker not ready in " + READY_TIMEOUT + ", see " + log);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Launch java(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("-Djava.awt.headless=true");
+    command.addAll(List.of(args));
+    return new Launch(new ProcessBuilder(command));
+  }
+
+  /** Small wrapper so ProcessBuilder's checked IOException does not leak everywhere. */
+  private record Launch(ProcessBuilder builder) {
+    Launch redirectErrorStream(boolean value) {
+      builder.redirectErrorStream(value);
+      return this;
+    }
+
+    Launch redirectOutput(ProcessBuilder.Redirect redirect) {
+      builder.redirectOutput(redirect);
+      return this;
+    }
+
+    Process start0() {
+      try {
+        return builder.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start " + builder.command(), e);
+      }
+    }
+  }
+}
