@@ -7,6 +7,7 @@ import static org.opencdp.k8s.Invariants.*;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -151,10 +152,31 @@ class HelmChartTest {
   }
 
   @Test
+  void productionValuesRenderExampleAlertsThatPointAtTheRunbook() {
+    List<PrometheusRule> rules = ofKind(production, PrometheusRule.class);
+
+    assertThat(rules).hasSize(1);
+    var alerts =
+        rules.get(0).getSpec().getGroups().stream().flatMap(g -> g.getRules().stream()).toList();
+    assertThat(alerts)
+        .extracting(r -> r.getAlert())
+        .contains("OpenCdpConsumerLag", "OpenCdpDeadLetters", "OpenCdpGatewayErrors");
+    assertThat(alerts)
+        .allSatisfy(
+            a -> {
+              assertThat(a.getExpr().getStrVal()).as(a.getAlert()).isNotBlank();
+              assertThat(a.getAnnotations().get("runbook")).startsWith("k8s/README.md#");
+            });
+    assertThat(alerts.stream().filter(a -> a.getAlert().equals("OpenCdpGatewayErrors")))
+        .allSatisfy(
+            a -> assertThat(a.getExpr().getStrVal()).contains("service=\"cdp-opencdp-ingestion\""));
+  }
+
+  @Test
   void defaultValuesRenderNoIngressRouteMonitorOrTopics() {
     assertThat(defaults)
         .extracting(Manifest::kind)
-        .doesNotContain("Ingress", "HTTPRoute", "ServiceMonitor", "KafkaTopic");
+        .doesNotContain("Ingress", "HTTPRoute", "ServiceMonitor", "PrometheusRule", "KafkaTopic");
   }
 
   @Test
