@@ -6,11 +6,13 @@ import static org.hamcrest.Matchers.equalTo;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
+import org.opencdp.identity.support.TopicsResource;
 import org.opencdp.testsupport.KafkaResource;
 import org.opencdp.testsupport.PostgresResource;
 
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(TopicsResource.class)
 @QuarkusTest
 class HealthTest {
 

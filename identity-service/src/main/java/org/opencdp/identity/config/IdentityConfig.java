@@ -1,0 +1,34 @@
+package org.opencdp.identity.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Settings of the identity-service itself ({@code cdp.identity.*}). */
+@ConfigMapping(prefix = "cdp.identity")
+public interface IdentityConfig {
+
+  /** Events of one Kafka poll resolved at the same time (events with the same key stay ordered). */
+  @WithDefault("16")
+  int consumerParallelism();
+
+  /** Attempts of one resolution when it loses a race (deadlock, unique violation, stale read). */
+  @WithDefault("12")
+  int maxAttempts();
+
+  /** Retries (with back-off up to 10 s) of an event when the database or Kafka fails. */
+  @WithDefault("30")
+  int infrastructureRetries();
+
+  /** How long a workspace's rules are cached; a change made on another instance shows after it. */
+  @WithDefault("PT5S")
+  Duration rulesCacheTtl();
+
+  /** How long processed-event records (idempotency) are kept. */
+  @WithDefault("P7D")
+  Duration processedRetention();
+
+  /** Longest identifier value accepted; longer values are rejected as INVALID. */
+  @WithDefault("256")
+  int maxValueLength();
+}

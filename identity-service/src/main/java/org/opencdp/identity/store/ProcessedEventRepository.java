@@ -1,0 +1,47 @@
+package org.opencdp.identity.store;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+
+/** Idempotency records of resolved events. */
+@ApplicationScoped
+public class ProcessedEventRepository
+    implements PanacheRepositoryBase<ProcessedEventEntity, String> {
+
+  /** The profile an event was resolved to, or null when it was never processed. */
+  public Uni<String> profileOf(String workspaceId, String eventKey) {
+    return getSession()
+        .chain(
+            session ->
+                session
+                    .<String>createNativeQuery(
+                        "SELECT profile_id FROM identity_processed_event"
+                            + " WHERE event_key = :key AND workspace_id = :ws")
+                    .setParameter("key", eventKey)
+                    .setParameter("ws", workspaceId)
+                    .getSingleResultOrNull());
+  }
+
+  /** Plain insert: a concurrent duplicate fails on the primary key and is retried as a replay. */
+  public Uni<Void> record(String workspaceId, String eventKey, String profileId) {
+    return getSession()
+        .chain(
+            session ->
+                session
+                    .createNativeQuery(
+                        "INSERT INTO identity_processed_event (event_key, workspace_id,"
+                            + " profile_id, processed_at) VALUES (:key, :ws, :profile,"
+                            + " clock_timestamp())")
+                    .setParameter("key", eventKey)
+                    .setParameter("ws", workspaceId)
+                    .setParameter("profile", profileId)
+                    .executeUpdate())
+        .replaceWithVoid();
+  }
+
+  public Uni<Long> deleteProcessedBefore(Instant cutoff) {
+    return delete("processedAt < ?1", cutoff);
+  }
+}
