@@ -1,0 +1,67 @@
+package org.opencdp.profile.config;
+
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import io.quarkus.logging.Log;
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import org.bson.Document;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The service's MongoDB collections and their indexes. Every document carries {@code workspaceId}
+ * and every query filters on it. Only single-document atomic writes are used (no transactions).
+ */
+@ApplicationScoped
+public class Collections {
+  public static final String PROFILES = "profiles";
+  public static final String TIMELINE = "timeline";
+  public static final String IDENTIFIERS = "identifiers";
+  public static final String AUDIT = "audit";
+  public static final String COMPUTED_TRAITS = "computed_traits";
+  public static final String IDENTITY_CHANGES = "identity_changes";
+  public static final String PRIVACY_REQUESTS = "privacy_requests";
+
+  private final ReactiveMongoClient client;
+  private final String database;
+
+  Collections(
+      ReactiveMongoClient client,
+      @ConfigProperty(name = "quarkus.mongodb.database") String database) {
+    this.client = client;
+    this.database = database;
+  }
+
+  public ReactiveMongoCollection<Document> get(String name) {
+    return client.getDatabase(database).getCollection(name);
+  }
+
+  void createIndexes(@Observes StartupEvent startup) {
+    Uni.join()
+        .all(
+            get(PROFILES).createIndex(Indexes.ascending("workspaceId", "mergedInto")),
+            get(PROFILES).createIndex(Indexes.ascending("nextExpiry")),
+            get(TIMELINE)
+                .createIndex(
+                    Indexes.compoundIndex(
+                        Indexes.ascending("workspaceId", "profileId"), Indexes.descending("ts"))),
+            get(IDENTIFIERS).createIndex(Indexes.ascending("workspaceId", "profileId")),
+            get(AUDIT)
+                .createIndex(
+                    Indexes.compoundIndex(
+                        Indexes.ascending("workspaceId", "profileId"),
+                        Indexes.descending("recordedAt"))),
+            get(PRIVACY_REQUESTS)
+                .createIndex(Indexes.ascending("workspaceId", "profileId"), new IndexOptions()))
+        .andCollectFailures()
+        .subscribe()
+        .with(
+            ok -> Log.infof("indexes ready on %s", List.of(PROFILES, TIMELINE, IDENTIFIERS, AUDIT)),
+            failure -> Log.error("index creation failed", failure));
+  }
+}

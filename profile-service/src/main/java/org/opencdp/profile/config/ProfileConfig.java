@@ -1,0 +1,88 @@
+package org.opencdp.profile.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The profile-service's own settings, all overridable by environment variables. */
+@ConfigMapping(prefix = "cdp.profile")
+public interface ProfileConfig {
+
+  Auth auth();
+
+  Crypto crypto();
+
+  Consumer consumer();
+
+  Computed computed();
+
+  Privacy privacy();
+
+  Api api();
+
+  interface Auth {
+    /**
+     * Comma-separated {@code workspace:sha256hex} pairs; a workspace may appear several times
+     * (token rotation). Env: {@code CDP_PROFILE_AUTH_WORKSPACE_TOKENS}.
+     */
+    Optional<List<String>> workspaceTokens();
+  }
+
+  interface Crypto {
+    /** Base64 of a 16, 24 or 32 byte AES key for trait paths encrypted at rest. */
+    String encryptionKey();
+
+    /** Base64 of the HMAC-SHA256 key used to look identifiers up without storing them in clear. */
+    String hmacKey();
+
+    /**
+     * Trait paths encrypted at rest: a top-level trait ({@code email}) or a path into an object
+     * trait ({@code address.street}).
+     */
+    @WithDefault("email,phone,firstName,lastName,name,address,birthday")
+    List<String> encryptedTraits();
+  }
+
+  interface Consumer {
+    /** Attempts for a transient failure (store or broker down) before the message goes to DLQ. */
+    @WithDefault("10")
+    int maxRetries();
+
+    /** Event keys remembered in each profile document to make re-application a no-op. */
+    @WithDefault("256")
+    int dedupWindow();
+  }
+
+  interface Computed {
+    /** How long computed-trait definitions are cached per workspace. */
+    @WithDefault("5S")
+    Duration definitionCacheTtl();
+
+    /** How often the sliding-window expiry job runs ({@code off} disables it). */
+    @WithDefault("60s")
+    String expiryInterval();
+
+    /** Profiles refreshed per run of the sliding-window expiry job. */
+    @WithDefault("500")
+    int expiryBatchSize();
+  }
+
+  interface Privacy {
+    /** Services that must answer a privacy request before it is complete. */
+    @WithDefault(
+        "profile-service,identity-service,segment-service,activation-service,ingestion-service")
+    List<String> participants();
+  }
+
+  interface Api {
+    /** Largest page the API returns for events and audit. */
+    @WithDefault("200")
+    int maxPageSize();
+
+    /** Most events included in one export document. */
+    @WithDefault("10000")
+    int maxExportEvents();
+  }
+}

@@ -1,0 +1,179 @@
+package org.opencdp.profile.profile;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.profile.computed.ComputedTraitStore;
+import org.opencdp.profile.config.ProfileConfig;
+import org.opencdp.profile.messaging.PoisonMessage;
+import org.opencdp.profile.timeline.TimelineStore;
+
+/**
+ * Applies one resolved event: record it on the timeline (dedup by event key), fold it into the
+ * profile (dedup again inside the document, so a redelivery after a crash is a no-op), then mark it
+ * applied. Events for a merged profile go to its survivor; events for a suppressed profile are
+ * dropped.
+ */
+@ApplicationScoped
+public class ProfileEvents {
+  private static final int MAX_REDIRECTS = 8;
+
+  private final TimelineStore timeline;
+  private final ProfileWriter writer;
+  private final ComputedTraitStore computedTraits;
+  private final IdentifierExtractor identifierExtractor;
+  private final PayloadCodec payloads;
+  private final Clock clock;
+  private final int dedupWindow;
+  private final MeterRegistry metrics;
+
+  ProfileEvents(
+      TimelineStore timeline,
+      ProfileWriter writer,
+      ComputedTraitStore computedTraits,
+      IdentifierExtractor identifierExtractor,
+      PayloadCodec payloads,
+      Clock clock,
+      ProfileConfig config,
+      MeterRegistry metrics) {
+    this.timeline = timeline;
+    this.writer = writer;
+    this.computedTraits = computedTraits;
+    this.identifierExtractor = identifierExtractor;
+    this.payloads = payloads;
+    this.clock = clock;
+    this.dedupWindow = config.consumer().dedupWindow();
+    this.metrics = metrics;
+  }
+
+  /** Raised inside a mutation when the target profile was merged away. */
+  static final class Redirect extends RuntimeException {
+    final String survivorId;
+
+    Redirect(String survivorId) {
+      super("merged", null, false, false);
+      this.survivorId = survivorId;
+    }
+  }
+
+  public Uni<Void> apply(String json) {
+    Map<String, Object> parsed;
+    EventEnvelope event;
+    try {
+      parsed = payloads.parse(json);
+      event = payloads.event(parsed);
+    } catch (RuntimeException e) {
+      throw new PoisonMessage("unreadable event JSON");
+    }
+    if (blank(event.workspaceId()) || blank(event.messageId()) || blank(event.profileId())) {
+      throw new PoisonMessage("resolved event without workspaceId, messageId or profileId");
+    }
+    if (event.type() == null) {
+      throw new PoisonMessage("event without type");
+    }
+    String key = event.eventKey();
+    Instant at = ProfileApplier.eventTime(event, clock.instant()).truncatedTo(ChronoUnit.MILLIS);
+    List<KnownIdentifier> identifiers = identifierExtractor.of(event);
+    String stored = payloads.protect(event.workspaceId(), json, parsed);
+    String name =
+        event.type() == org.opencdp.contracts.EventType.TRACK ? event.event() : event.name();
+    EventEnvelope resolved = event;
+    return timeline
+        .record(
+            key,
+            event.workspaceId(),
+            event.profileId(),
+            event.type().wireName(),
+            name,
+            at,
+            identifiers.stream().map(KnownIdentifier::hash).toList(),
+            stored)
+        .chain(
+            state -> {
+              if (state == TimelineStore.State.APPLIED) {
+                count("duplicate");
+                return Uni.createFrom().voidItem();
+              }
+              return computedTraits
+                  .forWorkspace(resolved.workspaceId())
+                  .chain(
+                      definitions ->
+                          applyTo(
+                              resolved.profileId(), resolved, key, at, identifiers, definitions, 0))
+                  .chain(
+                      profile -> {
+                        if (profile.suppressed) {
+                          count("suppressed");
+                          return timeline.delete(key);
+                        }
+                        count("applied");
+                        return timeline.markApplied(key, profile.profileId);
+                      });
+            });
+  }
+
+  private Uni<Profile> applyTo(
+      String profileId,
+      EventEnvelope event,
+      String key,
+      Instant at,
+      List<KnownIdentifier> identifiers,
+      List<org.opencdp.profile.computed.ComputedTraitDefinition> definitions,
+      int hops) {
+    return writer
+        .mutate(
+            event.workspaceId(),
+            profileId,
+            profile -> {
+              if (profile.status == Profile.Status.MERGED) {
+                throw new Redirect(profile.mergedInto);
+              }
+              if (profile.suppressed || profile.recentEventKeys.contains(key)) {
+                return Uni.createFrom().item(false);
+              }
+              ProfileApplier.apply(
+                  profile, event, key, at, identifiers, definitions, clock.instant(), true);
+              remember(profile, key);
+              return Uni.createFrom().item(true);
+            })
+        .onFailure(Redirect.class)
+        .recoverWithUni(
+            failure -> {
+              if (hops >= MAX_REDIRECTS) {
+                return Uni.createFrom().failure(new PoisonMessage("merge redirect loop"));
+              }
+              return applyTo(
+                  ((Redirect) failure).survivorId,
+                  event,
+                  key,
+                  at,
+                  identifiers,
+                  definitions,
+                  hops + 1);
+            });
+  }
+
+  private void remember(Profile profile, String key) {
+    profile.recentEventKeys.add(key);
+    Iterator<String> oldest = profile.recentEventKeys.iterator();
+    while (profile.recentEventKeys.size() > dedupWindow && oldest.hasNext()) {
+      oldest.next();
+      oldest.remove();
+    }
+  }
+
+  private void count(String outcome) {
+    metrics.counter("cdp.profile.events", "outcome", outcome).increment();
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
+}

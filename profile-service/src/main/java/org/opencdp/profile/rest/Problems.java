@@ -1,0 +1,23 @@
+package org.opencdp.profile.rest;
+
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds RFC 9457 problem+json responses. */
+public final class Problems {
+  public static final String MEDIA_TYPE = "application/problem+json";
+
+  private Problems() {}
+
+  public static Response response(int status, String title, String detail) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", "about:blank");
+    body.put("title", title);
+    body.put("status", status);
+    if (detail != null) {
+      body.put("detail", detail);
+    }
+    return Response.status(status).type(MEDIA_TYPE).entity(body).build();
+  }
+}

@@ -1,0 +1,63 @@
+package org.opencdp.profile.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-GCM for values at rest. Output is {@code enc:v1:<base64(iv | ciphertext+tag)>}; the workspace
+ * id is bound as associated data, so a value copied into another workspace does not decrypt.
+ */
+public final class FieldCipher {
+  public static final String PREFIX = "enc:v1:";
+  private static final int IV_BYTES = 12;
+  private static final int TAG_BITS = 128;
+
+  private final SecretKeySpec key;
+  private final SecureRandom random = new SecureRandom();
+
+  public FieldCipher(byte[] keyBytes) {
+    if (keyBytes.length != 16 && keyBytes.length != 24 && keyBytes.length != 32) {
+      throw new IllegalArgumentException("AES key must be 16, 24 or 32 bytes");
+    }
+    this.key = new SecretKeySpec(keyBytes, "AES");
+  }
+
+  public static boolean isEncrypted(Object value) {
+    return value instanceof String s && s.startsWith(PREFIX);
+  }
+
+  public String encrypt(String workspaceId, String plaintext) {
+    try {
+      byte[] iv = new byte[IV_BYTES];
+      random.nextBytes(iv);
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+      cipher.updateAAD(workspaceId.getBytes(StandardCharsets.UTF_8));
+      byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+      byte[] out = new byte[iv.length + sealed.length];
+      System.arraycopy(iv, 0, out, 0, iv.length);
+      System.arraycopy(sealed, 0, out, iv.length, sealed.length);
+      return PREFIX + Base64.getEncoder().encodeToString(out);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("encryption failed", e);
+    }
+  }
+
+  public String decrypt(String workspaceId, String encrypted) {
+    try {
+      byte[] in = Base64.getDecoder().decode(encrypted.substring(PREFIX.length()));
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
+      cipher.updateAAD(workspaceId.getBytes(StandardCharsets.UTF_8));
+      byte[] plain = cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES);
+      return new String(plain, StandardCharsets.UTF_8);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalStateException("decryption failed (wrong key or workspace)", e);
+    }
+  }
+}

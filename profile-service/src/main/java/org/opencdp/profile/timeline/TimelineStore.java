@@ -1,0 +1,222 @@
+package org.opencdp.profile.timeline;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import io.quarkus.mongodb.FindOptions;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.opencdp.profile.config.Collections;
+import org.opencdp.profile.rest.ApiProblem;
+
+/**
+ * Every resolved event, keyed by its event key (which also makes it the consumer's dedup record):
+ * the original payload as a JSON string (protected trait paths encrypted), the profile it belongs
+ * to now, the keyed hashes of its identifiers (provenance for unmerge), and whether it was applied.
+ */
+@ApplicationScoped
+public class TimelineStore {
+  public enum State {
+    NEW,
+    PENDING,
+    APPLIED
+  }
+
+  private final ReactiveMongoCollection<Document> timeline;
+
+  TimelineStore(Collections collections) {
+    this.timeline = collections.get(Collections.TIMELINE);
+  }
+
+  /** Records the event once; tells whether it is new, recorded but not applied, or applied. */
+  public Uni<State> record(
+      String eventKey,
+      String workspaceId,
+      String profileId,
+      String type,
+      String name,
+      Instant eventTime,
+      List<String> identifierHashes,
+      String payload) {
+    Document doc =
+        new Document("_id", eventKey)
+            .append("workspaceId", workspaceId)
+            .append("profileId", profileId)
+            .append("originalProfileId", profileId)
+            .append("type", type)
+            .append("name", name)
+            .append("ts", Date.from(eventTime))
+            .append("idh", identifierHashes)
+            .append("payload", payload)
+            .append("applied", false);
+    return timeline
+        .insertOne(doc)
+        .map(r -> State.NEW)
+        .onFailure(TimelineStore::isDuplicateKey)
+        .recoverWithUni(
+            () ->
+                timeline
+                    .find(Filters.eq("_id", eventKey))
+                    .collect()
+                    .first()
+                    .map(
+                        existing ->
+                            existing != null && Boolean.TRUE.equals(existing.getBoolean("applied"))
+                                ? State.APPLIED
+                                : State.PENDING));
+  }
+
+  public Uni<Void> markApplied(String eventKey, String profileId) {
+    return timeline
+        .updateOne(
+            Filters.eq("_id", eventKey),
+            Updates.combine(Updates.set("applied", true), Updates.set("profileId", profileId)))
+        .replaceWithVoid();
+  }
+
+  public Uni<Void> delete(String eventKey) {
+    return timeline.deleteOne(Filters.eq("_id", eventKey)).replaceWithVoid();
+  }
+
+  public Uni<Void> moveAll(String workspaceId, String fromProfileId, String toProfileId) {
+    return timeline
+        .updateMany(
+            Filters.and(
+                Filters.eq("workspaceId", workspaceId), Filters.eq("profileId", fromProfileId)),
+            Updates.set("profileId", toProfileId))
+        .replaceWithVoid();
+  }
+
+  /** Moves the events that carry any of {@code hashes} (identifier provenance). */
+  public Uni<Void> moveByIdentifiers(
+      String workspaceId, String fromProfileId, List<String> hashes, String toProfileId) {
+    return timeline
+        .updateMany(
+            Filters.and(
+                Filters.eq("workspaceId", workspaceId),
+                Filters.eq("profileId", fromProfileId),
+                Filters.in("idh", hashes)),
+            Updates.set("profileId", toProfileId))
+        .replaceWithVoid();
+  }
+
+  /** All applied events of a profile, oldest first (for rebuilds and exports). */
+  public Uni<List<Document>> all(String workspaceId, String profileId, int limit) {
+    return timeline
+        .find(
+            Filters.and(
+                Filters.eq("workspaceId", workspaceId),
+                Filters.eq("profileId", profileId),
+                Filters.eq("applied", true)),
+            new FindOptions().sort(Sorts.ascending("ts", "_id")).limit(limit))
+        .collect()
+        .asList();
+  }
+
+  /** One page, newest first; the last element's cursor continues. */
+  public Uni<List<Document>> page(String workspaceId, String profileId, TimelineQuery query) {
+    List<Bson> filters = new ArrayList<>();
+    filters.add(Filters.eq("workspaceId", workspaceId));
+    filters.add(Filters.eq("profileId", profileId));
+    if (query.type() != null) {
+      filters.add(Filters.eq("type", query.type()));
+    }
+    if (query.name() != null) {
+      filters.add(Filters.eq("name", query.name()));
+    }
+    if (query.from() != null) {
+      filters.add(Filters.gte("ts", Date.from(query.from())));
+    }
+    if (query.to() != null) {
+      filters.add(Filters.lt("ts", Date.from(query.to())));
+    }
+    if (query.cursor() != null) {
+      Cursor c = Cursor.decode(query.cursor());
+      filters.add(
+          Filters.or(
+              Filters.lt("ts", c.ts()),
+              Filters.and(Filters.eq("ts", c.ts()), Filters.lt("_id", c.id()))));
+    }
+    return timeline
+        .find(
+            Filters.and(filters),
+            new FindOptions().sort(Sorts.descending("ts", "_id")).limit(query.limit()))
+        .collect()
+        .asList();
+  }
+
+  /** Every recorded event of a profile, applied or not yet, oldest first (for rebuilds). */
+  public Uni<List<Document>> allRecorded(String workspaceId, String profileId, int limit) {
+    return timeline
+        .find(
+            Filters.and(Filters.eq("workspaceId", workspaceId), Filters.eq("profileId", profileId)),
+            new FindOptions().sort(Sorts.ascending("ts", "_id")).limit(limit))
+        .collect()
+        .asList();
+  }
+
+  public Uni<Long> deleteForProfiles(String workspaceId, List<String> profileIds) {
+    return timeline
+        .deleteMany(
+            Filters.and(
+                Filters.eq("workspaceId", workspaceId),
+                Filters.or(
+                    Filters.in("profileId", profileIds),
+                    Filters.in("originalProfileId", profileIds))))
+        .map(r -> r.getDeletedCount());
+  }
+
+  public Uni<Long> countForProfiles(String workspaceId, List<String> profileIds) {
+    return timeline.countDocuments(
+        Filters.and(
+            Filters.eq("workspaceId", workspaceId),
+            Filters.or(
+                Filters.in("profileId", profileIds), Filters.in("originalProfileId", profileIds))));
+  }
+
+  public Uni<Void> replacePayload(String eventKey, String payload) {
+    return timeline
+        .updateOne(
+            Filters.eq("_id", eventKey),
+            Updates.combine(Updates.set("payload", payload), Updates.set("idh", List.of())))
+        .replaceWithVoid();
+  }
+
+  public static String cursorOf(Document doc) {
+    return Cursor.encode(doc.getDate("ts"), doc.getString("_id"));
+  }
+
+  static boolean isDuplicateKey(Throwable failure) {
+    return failure instanceof MongoWriteException e
+        && e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
+  }
+
+  record Cursor(Date ts, String id) {
+    static String encode(Date ts, String id) {
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString((ts.getTime() + "|" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Cursor decode(String value) {
+      try {
+        String raw = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
+        int bar = raw.indexOf('|');
+        return new Cursor(new Date(Long.parseLong(raw.substring(0, bar))), raw.substring(bar + 1));
+      } catch (RuntimeException e) {
+        throw ApiProblem.badRequest("The cursor is not one this API returned.");
+      }
+    }
+  }
+}
