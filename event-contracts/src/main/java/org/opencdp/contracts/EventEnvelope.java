@@ -64,6 +64,32 @@ public record EventEnvelope(
     return Map.of();
   }
 
+  /** The same event with the tracking-plan violations the gateway found (flag mode). */
+  public EventEnvelope withViolations(List<String> found) {
+    return new EventEnvelope(
+        messageId,
+        workspaceId,
+        sourceId,
+        type,
+        event,
+        name,
+        category,
+        userId,
+        anonymousId,
+        groupId,
+        previousId,
+        traits,
+        properties,
+        context,
+        integrations,
+        timestamp,
+        originalTimestamp,
+        sentAt,
+        receivedAt,
+        List.copyOf(found),
+        profileId);
+  }
+
   /** The same event, resolved to a profile. */
   public EventEnvelope withProfileId(String resolvedProfileId) {
     return new EventEnvelope(
