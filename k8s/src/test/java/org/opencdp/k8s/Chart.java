@@ -1,12 +1,17 @@
 package org.opencdp.k8s;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The OpenCDP chart under k8s/helm/opencdp, rendered with helm-java (a real Helm, no cluster). */
 final class Chart {
@@ -33,6 +38,49 @@ final class Chart {
 
   static LintResult lintStrict() {
     return new Helm(CHART_DIR).lint().strict().call();
+  }
+
+  /**
+   * helm lint --strict with a values file. helm-java's lint takes no values file, so this lints a
+   * copy of the chart under target/ whose values.yaml is values.yaml merged with the file the way
+   * Helm merges (maps deeply, everything else replaced).
+   */
+  static LintResult lintStrict(Path valuesFile) throws IOException {
+    Path copy =
+        K8S_DIR.resolve("target/lint-" + valuesFile.getFileName().toString().replace(".yaml", ""));
+    if (Files.exists(copy)) {
+      try (Stream<Path> old = Files.walk(copy)) {
+        for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    try (Stream<Path> files = Files.walk(CHART_DIR)) {
+      for (Path source : files.toList()) {
+        Path target = copy.resolve(CHART_DIR.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
+    JsonNode merged =
+        merge(
+            Manifests.YAML.readTree(CHART_DIR.resolve("values.yaml").toFile()),
+            Manifests.YAML.readTree(valuesFile.toFile()));
+    Files.writeString(copy.resolve("values.yaml"), Manifests.YAML.writeValueAsString(merged));
+    return new Helm(copy).lint().strict().call();
+  }
+
+  private static JsonNode merge(JsonNode base, JsonNode override) {
+    if (!(base instanceof ObjectNode b) || !(override instanceof ObjectNode o)) {
+      return override;
+    }
+    ObjectNode result = b.deepCopy();
+    o.fields()
+        .forEachRemaining(e -> result.set(e.getKey(), merge(b.get(e.getKey()), e.getValue())));
+    return result;
   }
 
   /**

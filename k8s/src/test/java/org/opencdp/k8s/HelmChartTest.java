@@ -11,8 +11,11 @@ import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +59,27 @@ class HelmChartTest {
     assertThat(result.getMessages())
         .filteredOn(m -> m.contains("[WARNING]") || m.contains("[ERROR]"))
         .isEmpty();
+  }
+
+  @Test
+  void lintStrictPassesWithTheProductionValues() throws IOException {
+    LintResult result = Chart.lintStrict(Chart.PRODUCTION_VALUES);
+
+    assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+    assertThat(result.getMessages())
+        .filteredOn(m -> m.contains("[WARNING]") || m.contains("[ERROR]"))
+        .isEmpty();
+  }
+
+  @Test
+  void lintStrictFailsOnAValueTheSchemaRejects() throws IOException {
+    Path bad = Chart.K8S_DIR.resolve("target/values-bad.yaml");
+    Files.writeString(bad, "services:\n  ingestion:\n    replicas: two\n");
+
+    LintResult result = Chart.lintStrict(bad);
+
+    assertThat(result.isFailed()).isTrue();
+    assertThat(String.join("\n", result.getMessages())).contains("/services/ingestion/replicas");
   }
 
   @ParameterizedTest(name = "{0} values")
@@ -112,7 +136,7 @@ class HelmChartTest {
   }
 
   @Test
-  void productionValuesRenderIngressRouteMonitorsAndAllKafkaTopicsWithDlqs() {
+  void productionValuesRenderIngressRouteMonitorsAndAKafkaTopicWithDlqForEveryContractTopic() {
     assertThat(names(production, "Ingress")).containsExactly(HELM.fullname(GATEWAY_KEY));
     assertThat(names(production, "HTTPRoute")).containsExactly(HELM.fullname(GATEWAY_KEY));
     assertThat(ofKind(production, ServiceMonitor.class))
@@ -121,15 +145,9 @@ class HelmChartTest {
             sm ->
                 assertThat(sm.getSpec().getEndpoints())
                     .allSatisfy(e -> assertThat(e.getPath()).isEqualTo("/q/metrics")));
-    List<String> base =
-        List.of(
-            "cdp.events.raw",
-            "cdp.events.resolved",
-            "cdp.identity.merges",
-            "cdp.profiles.changed",
-            "cdp.segments.membership",
-            "cdp.privacy.requests",
-            "cdp.deliveries");
+    // The topic names event-contracts defines (read from its source: no build dependency needed).
+    List<String> base = contractTopics();
+    assertThat(base).as("topics in event-contracts Topics.java").hasSizeGreaterThanOrEqualTo(7);
     List<String> expected =
         Stream.concat(base.stream(), base.stream().map(t -> t + ".dlq")).toList();
     List<Manifest> topics = production.stream().filter(m -> m.kind().equals("KafkaTopic")).toList();
@@ -207,6 +225,26 @@ class HelmChartTest {
                     && Release.serviceName("profile")
                         .equals(
                             peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name")));
+  }
+
+  /** Every {@code "cdp.*"} constant of event-contracts' Topics.java. */
+  static List<String> contractTopics() {
+    Path topics =
+        Chart.K8S_DIR
+            .getParent()
+            .resolve("event-contracts/src/main/java/org/opencdp/contracts/Topics.java");
+    try {
+      Matcher m =
+          Pattern.compile("static final String \\w+ = \"(cdp\\.[a-z.]+)\";")
+              .matcher(Files.readString(topics));
+      List<String> names = new java.util.ArrayList<>();
+      while (m.find()) {
+        names.add(m.group(1));
+      }
+      return names;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static com.fasterxml.jackson.databind.JsonNode topic(List<Manifest> topics, String name) {
