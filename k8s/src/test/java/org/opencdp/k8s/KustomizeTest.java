@@ -93,7 +93,7 @@ class KustomizeTest {
     assertThat(gateway.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("ghcr.io/opencdp/ingestion-service:0.1.0");
     assertThat(Invariants.config(PLAIN, manifests, "identity"))
-        .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "events-kafka-bootstrap.kafka.svc:9093")
+        .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "events-kafka-bootstrap.kafka.svc:9092")
         .containsEntry("CDP_POSTGRES_URL", "postgresql://cdp-pg-rw.data.svc:5432/identity");
     assertThat(Invariants.names(manifests, "Ingress")).containsExactly("opencdp-ingestion");
     NetworkPolicy gatewayPolicy =
@@ -104,6 +104,20 @@ class KustomizeTest {
     assertThat(gatewayPolicy.getSpec().getIngress().get(0).getFrom())
         .as("production restricts the gateway to the ingress controller")
         .isNotEmpty();
+    // The overlay replaces /spec/egress/1 by index: it must still be the Kafka rule it meant.
+    for (NetworkPolicy policy : Invariants.ofKind(manifests, NetworkPolicy.class)) {
+      var kafkaRule = policy.getSpec().getEgress().get(1);
+      assertThat(kafkaRule.getPorts())
+          .as(policy.getMetadata().getName() + " Kafka egress")
+          .singleElement()
+          .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(9092));
+      assertThat(kafkaRule.getTo())
+          .singleElement()
+          .satisfies(
+              peer ->
+                  assertThat(peer.getNamespaceSelector().getMatchLabels())
+                      .containsEntry("kubernetes.io/metadata.name", "kafka"));
+    }
   }
 
   @Test
