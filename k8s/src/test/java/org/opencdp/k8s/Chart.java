@@ -22,6 +22,10 @@ final class Chart {
   static final Path KUSTOMIZE_DIR = K8S_DIR.resolve("kustomize");
 
   static final String RELEASE = "cdp";
+
+  /** The Kubernetes version rendered against (client-only Helm otherwise assumes v1.20). */
+  static final String KUBE_VERSION = "1.31.0";
+
   static final String NAMESPACE = "cdp";
 
   /** The service keys of values.yaml; ingestion is the public gateway. */
@@ -96,7 +100,7 @@ final class Chart {
             .template()
             .withName(release)
             .withNamespace(NAMESPACE)
-            .withKubeVersion("1.31.0");
+            .withKubeVersion(KUBE_VERSION);
     if (valuesFile != null) {
       command = command.withValuesFile(valuesFile);
     }
@@ -104,6 +108,22 @@ final class Chart {
       command = command.set(set.getKey(), set.getValue());
     }
     return command.call();
+  }
+
+  /** helm install --dry-run (client only): the release notes a user sees after installing. */
+  static String installDryRunOutput(Path valuesFile) {
+    var install =
+        new Helm(CHART_DIR)
+            .install()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeVersion(KUBE_VERSION)
+            .dryRun()
+            .clientOnly();
+    if (valuesFile != null) {
+      install = install.withValuesFile(valuesFile);
+    }
+    return install.call().getOutput();
   }
 
   static String templateDefault() {

@@ -191,6 +191,26 @@ class HelmChartTest {
   }
 
   @Test
+  void installNotesNameTheSecretsToCreateAndHowToReachTheGateway() {
+    String notes = Chart.installDryRunOutput(null);
+
+    assertThat(notes)
+        .contains("opencdp-postgresql with keys \"username\" and \"password\"")
+        .contains("opencdp-mongodb with key \"url\"")
+        .contains("port-forward svc/cdp-opencdp-ingestion 8080");
+  }
+
+  @Test
+  void productionInstallNotesShowTheGatewayHostAndTheTopics() {
+    String notes = Chart.installDryRunOutput(Chart.PRODUCTION_VALUES);
+
+    assertThat(notes)
+        .contains("https://track.example.com/")
+        .contains("cdp-redis with key \"url\"")
+        .contains("KafkaTopic resources were created for the Strimzi cluster \"events\"");
+  }
+
+  @Test
   void defaultValuesRenderNoIngressRouteMonitorOrTopics() {
     assertThat(defaults)
         .extracting(Manifest::kind)
