@@ -231,6 +231,24 @@ class HelmChartTest {
   }
 
   @Test
+  void withoutAutoscalingTheDeploymentPinsReplicasAndNoAutoscalerIsRendered() {
+    List<Manifest> manifests =
+        Manifests.parse(
+            Chart.template(
+                null,
+                Map.of(
+                    "services.segment.autoscaling.enabled",
+                    false,
+                    "services.segment.replicas",
+                    4)));
+
+    assertThat(deployment(HELM, manifests, "segment").getSpec().getReplicas()).isEqualTo(4);
+    assertThat(names(manifests, "HorizontalPodAutoscaler"))
+        .hasSize(4)
+        .doesNotContain(HELM.fullname("segment"));
+  }
+
+  @Test
   void disabledServiceRendersNothingAndNoPolicyLetsOthersCallIt() {
     List<Manifest> manifests =
         Manifests.parse(Chart.template(null, Map.of("services.profile.enabled", false)));
