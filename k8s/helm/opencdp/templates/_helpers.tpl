@@ -132,5 +132,6 @@ failureThreshold: {{ .probe.failureThreshold }}
 - cdp.profiles.changed
 - cdp.segments.membership
 - cdp.privacy.requests
+- cdp.privacy.status
 - cdp.deliveries
 {{- end }}

@@ -5,6 +5,7 @@ import static org.opencdp.k8s.Chart.GATEWAY_KEY;
 import static org.opencdp.k8s.Invariants.*;
 
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
@@ -147,7 +148,7 @@ class HelmChartTest {
                     .allSatisfy(e -> assertThat(e.getPath()).isEqualTo("/q/metrics")));
     // The topic names event-contracts defines (read from its source: no build dependency needed).
     List<String> base = contractTopics();
-    assertThat(base).as("topics in event-contracts Topics.java").hasSizeGreaterThanOrEqualTo(7);
+    assertThat(base).as("topics in event-contracts").contains("cdp.events.raw", "cdp.deliveries");
     List<String> expected =
         Stream.concat(base.stream(), base.stream().map(t -> t + ".dlq")).toList();
     List<Manifest> topics = production.stream().filter(m -> m.kind().equals("KafkaTopic")).toList();
@@ -231,6 +232,20 @@ class HelmChartTest {
   }
 
   @Test
+  void secretEnvComesFromTheNamedSecretNeverAsAValue() {
+    Deployment identity = deployment(HELM, production, "identity");
+
+    EnvVar tokens =
+        containers(identity).get(0).getEnv().stream()
+            .filter(e -> e.getName().equals("CDP_AUTH_WORKSPACE_TOKENS"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(tokens.getValue()).isNull();
+    assertThat(tokens.getValueFrom().getSecretKeyRef().getName()).isEqualTo("cdp-identity-tokens");
+    assertThat(tokens.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("workspace-tokens");
+  }
+
+  @Test
   void withoutAutoscalingTheDeploymentPinsReplicasAndNoAutoscalerIsRendered() {
     List<Manifest> manifests =
         Manifests.parse(
@@ -265,21 +280,22 @@ class HelmChartTest {
                             peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name")));
   }
 
-  /** Every {@code "cdp.*"} constant of event-contracts' Topics.java. */
+  /**
+   * Every {@code "cdp.*"} string constant in event-contracts' main sources (Topics.java and the
+   * TOPIC constants of the message records): the module holds only contracts, so each is a topic.
+   */
   static List<String> contractTopics() {
-    Path topics =
-        Chart.K8S_DIR
-            .getParent()
-            .resolve("event-contracts/src/main/java/org/opencdp/contracts/Topics.java");
-    try {
-      Matcher m =
-          Pattern.compile("static final String \\w+ = \"(cdp\\.[a-z.]+)\";")
-              .matcher(Files.readString(topics));
+    Path sources = Chart.K8S_DIR.getParent().resolve("event-contracts/src/main/java");
+    Pattern constant = Pattern.compile("static final String \\w+ = \"(cdp\\.[a-z.]+)\";");
+    try (Stream<Path> files = Files.walk(sources)) {
       List<String> names = new java.util.ArrayList<>();
-      while (m.find()) {
-        names.add(m.group(1));
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        Matcher m = constant.matcher(Files.readString(file));
+        while (m.find()) {
+          names.add(m.group(1));
+        }
       }
-      return names;
+      return names.stream().distinct().toList();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
