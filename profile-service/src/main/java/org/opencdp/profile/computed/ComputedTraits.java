@@ -83,7 +83,11 @@ public final class ComputedTraits {
         buckets.keySet().removeIf(k -> !k.equals(ALL_TIME));
       }
       if (buckets.isEmpty()) {
-        states.remove(definition.name());
+        if (definition.aggregation() == Aggregation.COUNT) {
+          values.put(definition.name(), 0L); // the window emptied: nothing counted any more
+        } else {
+          states.remove(definition.name());
+        }
         continue;
       }
       Object value = fold(definition.aggregation(), buckets.values().iterator());

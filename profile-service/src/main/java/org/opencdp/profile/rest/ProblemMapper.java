@@ -1,6 +1,7 @@
 package org.opencdp.profile.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.logging.Log;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -53,6 +54,19 @@ public class ProblemMapper {
   public Response unreadable(JsonProcessingException e) {
     Log.warn("client fault 400: unreadable JSON");
     return Problems.response(400, "Bad Request", "The request body is not valid JSON.");
+  }
+
+  @ServerExceptionMapper
+  public Response mismatched(MismatchedInputException e) {
+    Log.warn("client fault 400: JSON does not match the expected shape");
+    String field =
+        e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
+    return Problems.response(
+        400,
+        "Bad Request",
+        field == null
+            ? "The request body does not have the expected shape."
+            : "The field '" + field + "' has a value of the wrong type or an unknown value.");
   }
 
   @ServerExceptionMapper
