@@ -246,6 +246,75 @@ class HelmChartTest {
   }
 
   @Test
+  void byDefaultNoServiceMayCallAnotherOverHttp() {
+    for (NetworkPolicy policy : ofKind(defaults, NetworkPolicy.class)) {
+      assertThat(policy.getSpec().getEgress())
+          .flatExtracting(r -> r.getTo() == null ? List.of() : r.getTo())
+          .as(policy.getMetadata().getName() + " egress to release pods")
+          .noneMatch(peer -> peer.getPodSelector() != null && peer.getNamespaceSelector() == null);
+    }
+  }
+
+  @Test
+  void allowFromOpensExactlyThatPathInBothPolicies() {
+    List<Manifest> manifests =
+        Manifests.parse(Chart.template(null, Map.of("services.profile.allowFrom[0]", "ingestion")));
+    NetworkPolicy profile = policy(manifests, "profile");
+    NetworkPolicy ingestion = policy(manifests, "ingestion");
+
+    assertThat(profile.getSpec().getIngress())
+        .anySatisfy(
+            rule ->
+                assertThat(rule.getFrom())
+                    .singleElement()
+                    .satisfies(
+                        peer ->
+                            assertThat(peer.getPodSelector().getMatchLabels())
+                                .containsEntry("app.kubernetes.io/name", "ingestion-service")));
+    assertThat(ingestion.getSpec().getEgress())
+        .anySatisfy(
+            rule -> {
+              assertThat(rule.getPorts().get(0).getPort().getIntVal()).isEqualTo(8082);
+              assertThat(rule.getTo().get(0).getPodSelector().getMatchLabels())
+                  .containsEntry("app.kubernetes.io/name", "profile-service");
+            });
+    assertThat(policy(manifests, "segment").getSpec().getIngress())
+        .flatExtracting(r -> r.getFrom())
+        .noneMatch(peer -> peer.getPodSelector() != null && peer.getNamespaceSelector() == null);
+  }
+
+  @Test
+  void internalApiFromIsNeverAppliedToTheGateway() {
+    List<Manifest> manifests =
+        Manifests.parse(
+            Chart.template(
+                null,
+                Map.of(
+                    "networkPolicy.internalApiFrom[0].namespaceSelector.matchLabels.team",
+                    "admin")));
+
+    assertThat(policy(manifests, "identity").getSpec().getIngress())
+        .flatExtracting(r -> r.getFrom())
+        .anyMatch(
+            p ->
+                p.getNamespaceSelector() != null
+                    && "admin".equals(p.getNamespaceSelector().getMatchLabels().get("team")));
+    assertThat(policy(manifests, "ingestion").getSpec().getIngress())
+        .flatExtracting(r -> r.getFrom() == null ? List.of() : r.getFrom())
+        .noneMatch(
+            p ->
+                p.getNamespaceSelector() != null
+                    && "admin".equals(p.getNamespaceSelector().getMatchLabels().get("team")));
+  }
+
+  private static NetworkPolicy policy(List<Manifest> manifests, String key) {
+    return ofKind(manifests, NetworkPolicy.class).stream()
+        .filter(p -> p.getMetadata().getName().equals(HELM.fullname(key)))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
   void withoutAutoscalingTheDeploymentPinsReplicasAndNoAutoscalerIsRendered() {
     List<Manifest> manifests =
         Manifests.parse(
