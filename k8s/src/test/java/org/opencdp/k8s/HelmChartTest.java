@@ -198,6 +198,11 @@ class HelmChartTest {
     assertThat(notes)
         .contains("opencdp-postgresql with keys \"username\" and \"password\"")
         .contains("opencdp-mongodb with key \"url\"")
+        .contains(
+            "opencdp-profile-crypto with key \"encryption-key\""
+                + " (CDP_PROFILE_CRYPTO_ENCRYPTION_KEY of profile-service)")
+        .contains(
+            "opencdp-auth with key \"workspace-tokens\" (CDP_AUTH_WORKSPACE_TOKENS of identity-service, optional)")
         .contains("port-forward svc/cdp-opencdp-ingestion 8080");
   }
 

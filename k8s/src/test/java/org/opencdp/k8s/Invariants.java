@@ -151,7 +151,7 @@ final class Invariants {
     for (Deployment deployment : deployments(manifests)) {
       for (Container c : containers(deployment)) {
         for (EnvVar env : c.getEnv()) {
-          if (env.getName().matches(".*(PASSWORD|SECRET|TOKEN|USER|MONGODB_URL).*")) {
+          if (env.getName().matches(".*(PASSWORD|SECRET|TOKEN|USER|MONGODB_URL|_KEY).*")) {
             assertThat(env.getValue()).as(env.getName() + " literal value").isNull();
             assertThat(env.getValueFrom().getSecretKeyRef())
                 .as(env.getName() + " secretKeyRef")
@@ -190,6 +190,9 @@ final class Invariants {
           .contains("CDP_POSTGRES_USER", "CDP_POSTGRES_PASSWORD");
     }
     assertThat(envNames(deployment(r, manifests, "profile"))).contains("CDP_MONGODB_URL");
+    // profile-service refuses to start without its crypto keys (no defaults outside dev/test).
+    assertThat(envNames(deployment(r, manifests, "profile")))
+        .contains("CDP_PROFILE_CRYPTO_ENCRYPTION_KEY", "CDP_PROFILE_CRYPTO_HMAC_KEY");
     assertThat(config.get(r.fullname("profile"))).doesNotContainKey("CDP_POSTGRES_URL");
     for (String key : List.of("ingestion", "segment", "activation")) {
       boolean fromConfig = config.get(r.fullname(key)).containsKey("CDP_REDIS_URL");
