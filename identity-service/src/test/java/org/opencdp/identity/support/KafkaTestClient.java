@@ -102,6 +102,32 @@ public final class KafkaTestClient {
     }
   }
 
+  /** Publishes many raw events without waiting for each acknowledgement (benchmark). */
+  public void sendAll(List<EventEnvelope> events) {
+    try {
+      for (EventEnvelope event : events) {
+        producer.send(
+            new ProducerRecord<>(
+                Topics.EVENTS_RAW, event.rawPartitionKey(), JSON.writeValueAsString(event)));
+      }
+      producer.flush();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Number of resolved records published for a workspace. */
+  public long countResolved(String workspaceId) {
+    String prefix = workspaceId + ":";
+    long count = 0;
+    for (ConsumerRecord<String, String> record : received) {
+      if (record.topic().equals(Topics.EVENTS_RESOLVED) && record.key().startsWith(prefix)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   public void sendRaw(String key, String value) {
     try {
       producer.send(new ProducerRecord<>(Topics.EVENTS_RAW, key, value)).get(10, TimeUnit.SECONDS);

@@ -260,6 +260,11 @@ public class IdentityResolver {
       total += counts.getOrDefault(row.id(), Map.of()).values().stream().mapToInt(n -> n).sum();
     }
     int identifierCount = total;
+    if (joined.size() == 1 && plan.created().isEmpty()) {
+      // Limits dropped every identifier that would have changed the graph.
+      return finish(
+          workspaceId, eventKey, survivor.id(), Resolution.Outcome.KNOWN, List.of(), rejected);
+    }
     String reason = event.type() == null ? "event" : event.type().wireName();
     List<ProfileRow> mergedAway = joined.subList(1, joined.size());
     return Multi.createFrom()

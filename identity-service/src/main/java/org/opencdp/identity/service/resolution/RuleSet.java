@@ -23,7 +23,7 @@ public record RuleSet(
     boolean custom) {
 
   public RuleSet {
-    types = Map.copyOf(types);
+    types = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(types));
     blocked = List.copyOf(blocked);
   }
 

@@ -1,0 +1,333 @@
+package org.opencdp.identity.benchmark;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.mutiny.Multi;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.identity.service.DuplicatedContexts;
+import org.opencdp.identity.service.resolution.IdentityResolver;
+import org.opencdp.identity.service.resolution.TypeRule;
+import org.opencdp.identity.store.IdentifierRepository;
+import org.opencdp.identity.support.Events;
+import org.opencdp.identity.support.Graph;
+import org.opencdp.identity.support.KafkaTestClient;
+import org.opencdp.identity.support.TopicsResource;
+import org.opencdp.testsupport.KafkaResource;
+import org.opencdp.testsupport.PostgresResource;
+
+/**
+ * On-demand benchmark (not part of {@code mvn verify}): {@code mvn -B -ntp -pl identity-service
+ * verify -Pbenchmark}. Loads 1,000,000 identifiers (250,000 known profiles with a user id, an email
+ * and two anonymous ids), then measures:
+ *
+ * <ol>
+ *   <li>resolutions/s and latency percentiles of the resolver against PostgreSQL for a mix of 70%
+ *       known visitors, 25% new anonymous visitors and 5% events that merge an anonymous profile
+ *       into a known one, with {@code bench.concurrency} resolutions in flight;
+ *   <li>the same mix end to end through Kafka (raw topic in, resolved topic out, two consumers);
+ *   <li>the cost of one merge as a function of the size of the smaller and of the larger side.
+ * </ol>
+ *
+ * Results are printed and written to {@code target/benchmark-results.txt}.
+ */
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(TopicsResource.class)
+@TestProfile(BenchmarkProfile.class)
+@QuarkusTest
+class ResolutionBenchmark {
+  private static final String WS = "bench";
+  private static final int PROFILES = 250_000;
+  private static final int EVENTS = Integer.getInteger("bench.events", 100_000);
+  private static final int WARMUP = Integer.getInteger("bench.warmup", 20_000);
+  private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 32);
+  private static final int KAFKA_EVENTS = Integer.getInteger("bench.kafka-events", 50_000);
+
+  @Inject IdentityResolver resolver;
+  @Inject DuplicatedContexts contexts;
+  @Inject IdentifierRepository identifiers;
+  @Inject Graph graph;
+
+  private final AtomicLong anonymousSequence = new AtomicLong();
+  private final ConcurrentLinkedQueue<String> anonymousPool = new ConcurrentLinkedQueue<>();
+  private final List<String> report = new ArrayList<>();
+
+  @Test
+  void resolutionThroughputLatencyAndMergeCost() throws IOException {
+    long loadStart = System.nanoTime();
+    preload();
+    print(
+        "preloaded %,d identifiers (%,d profiles) in %.1f s",
+        count("identity_identifier"), count("identity_profile"), seconds(loadStart));
+
+    run("warm-up", WARMUP);
+    run("resolver", EVENTS);
+    kafkaEndToEnd(KAFKA_EVENTS);
+    mergeCost();
+
+    Path out = Path.of("target", "benchmark-results.txt");
+    Files.write(out, report, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  /** Bulk load with set-based INSERT ... SELECT generate_series (server side, no round trips). */
+  private void preload() {
+    sql(
+        "INSERT INTO identity_profile (id, workspace_id, status, merged_into, identifier_count,"
+            + " created_at, updated_at) SELECT 'bp-' || g, 'bench', 'ACTIVE', NULL, 4,"
+            + " now() - interval '1 day', now() FROM generate_series(1, "
+            + PROFILES
+            + ") g");
+    sql(
+        "INSERT INTO identity_identifier (workspace_id, type, value, profile_id,"
+            + " origin_profile_id, event_key, created_at)"
+            + " SELECT 'bench', t.type, t.prefix || g || t.suffix, 'bp-' || g, 'bp-' || g, NULL,"
+            + " now() FROM generate_series(1, "
+            + PROFILES
+            + ") g CROSS JOIN (VALUES ('user_id', 'u-', ''), ('email', 'e', '@bench.io'),"
+            + " ('anonymous_id', 'a1-', ''), ('anonymous_id', 'a2-', '')) AS t(type, prefix,"
+            + " suffix)");
+    sql("ANALYZE identity_identifier");
+    sql("ANALYZE identity_profile");
+  }
+
+  /** 70% known, 25% new anonymous, 5% merging a fresh anonymous profile into a known one. */
+  private EventEnvelope nextEvent() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int dice = random.nextInt(100);
+    int person = 1 + random.nextInt(PROFILES);
+    if (dice < 70) {
+      return random.nextBoolean()
+          ? Events.track(WS, "u-" + person, null)
+          : Events.track(WS, null, "a" + (1 + random.nextInt(2)) + "-" + person);
+    }
+    if (dice < 95) {
+      String anonymous = "n-" + anonymousSequence.incrementAndGet();
+      anonymousPool.add(anonymous);
+      return Events.track(WS, null, anonymous);
+    }
+    String anonymous = anonymousPool.poll();
+    if (anonymous == null) {
+      anonymous = "n-" + anonymousSequence.incrementAndGet();
+    }
+    return Events.identify(WS, "u-" + person, anonymous, null);
+  }
+
+  private void run(String label, int events) {
+    List<EventEnvelope> batch = new ArrayList<>(events);
+    for (int i = 0; i < events; i++) {
+      batch.add(nextEvent());
+    }
+    long[] latencies = new long[events];
+    AtomicLong index = new AtomicLong();
+    AtomicLong merges = new AtomicLong();
+    long start = System.nanoTime();
+    Multi.createFrom()
+        .iterable(batch)
+        .onItem()
+        .transformToUni(
+            event ->
+                contexts.run(
+                    () -> {
+                      long t0 = System.nanoTime();
+                      return resolver
+                          .resolve(event)
+                          .invoke(
+                              resolution -> {
+                                latencies[(int) index.getAndIncrement()] = System.nanoTime() - t0;
+                                merges.addAndGet(resolution.changes().size());
+                              });
+                    }))
+        .merge(CONCURRENCY)
+        .collect()
+        .last()
+        .await()
+        .atMost(Duration.ofMinutes(30));
+    double elapsed = seconds(start);
+    Arrays.sort(latencies);
+    print(
+        "%s: %,d events, concurrency %d: %,.0f resolutions/s, p50 %.2f ms, p99 %.2f ms, p99.9"
+            + " %.2f ms, max %.2f ms, merges %,d",
+        label,
+        events,
+        CONCURRENCY,
+        events / elapsed,
+        millis(latencies, 0.50),
+        millis(latencies, 0.99),
+        millis(latencies, 0.999),
+        latencies[latencies.length - 1] / 1e6,
+        merges.get());
+  }
+
+  private void kafkaEndToEnd(int events) {
+    if (events <= 0) {
+      return;
+    }
+    KafkaTestClient kafka = KafkaTestClient.get();
+    List<EventEnvelope> batch = new ArrayList<>(events);
+    for (int i = 0; i < events; i++) {
+      batch.add(nextEvent());
+    }
+    long before = kafka.countResolved(WS);
+    long start = System.nanoTime();
+    kafka.sendAll(batch);
+    double produced = seconds(start);
+    org.awaitility.Awaitility.await()
+        .pollInterval(Duration.ofMillis(200))
+        .atMost(Duration.ofMinutes(20))
+        .until(() -> kafka.countResolved(WS) - before >= events);
+    double elapsed = seconds(start);
+    print(
+        "kafka end to end: %,d events produced in %.1f s, all resolved and published after %.1f s:"
+            + " %,.0f events/s",
+        events, produced, elapsed, events / elapsed);
+  }
+
+  /**
+   * Merge cost: a profile of {@code small} anonymous ids merged into one of {@code large}; the
+   * moved side is the smaller one, so the time follows {@code small}, not {@code large} or the 1M
+   * identifiers of the graph.
+   */
+  private void mergeCost() {
+    String ws = "bench-merge";
+    graph.setRules(
+        ws,
+        List.of(
+            new TypeRule("user_id", 1, 1, null), new TypeRule("anonymous_id", 90, 100_000, null)),
+        10,
+        List.of());
+    int[][] cases = {
+      {1, 2000}, {10, 2000}, {100, 2000}, {1000, 2000}, {10, 10}, {10, 200}, {10, 20000}
+    };
+    int rounds = Integer.getInteger("bench.merge-rounds", 5);
+    int id = 0;
+    for (int[] sizes : cases) {
+      int small = sizes[0];
+      int large = sizes[1];
+      long[] times = new long[rounds];
+      for (int round = 0; round < rounds; round++) {
+        id++;
+        String largeProfile = "ml-" + id;
+        String smallProfile = "ms-" + id;
+        createProfile(ws, largeProfile, "u-" + id, large, 2);
+        createProfile(ws, smallProfile, null, small, 1);
+        EventEnvelope link = Events.identify(ws, "u-" + id, smallProfile + "-a-0", null);
+        long t0 = System.nanoTime();
+        var resolution = graph.resolve(link);
+        times[round] = System.nanoTime() - t0;
+        if (resolution.changes().size() != 1
+            || !resolution.changes().get(0).mergedProfileId().equals(smallProfile)) {
+          throw new IllegalStateException("benchmark merge did not move the smaller side");
+        }
+      }
+      Arrays.sort(times);
+      print(
+          "merge: smaller side %,5d identifiers, larger side %,6d: median %.2f ms (of %d)",
+          small, large, times[rounds / 2] / 1e6, rounds);
+    }
+  }
+
+  /** A profile with {@code anonymous} anonymous ids (and a user id when given). */
+  private void createProfile(String ws, String profile, String userId, int anonymous, int days) {
+    int total = anonymous + (userId == null ? 0 : 1);
+    sql(
+        "INSERT INTO identity_profile (id, workspace_id, status, merged_into, identifier_count,"
+            + " created_at, updated_at) VALUES ('"
+            + profile
+            + "', '"
+            + ws
+            + "', 'ACTIVE', NULL, "
+            + total
+            + ", now() - interval '"
+            + days
+            + " day', now())");
+    sql(
+        "INSERT INTO identity_identifier (workspace_id, type, value, profile_id,"
+            + " origin_profile_id, event_key, created_at) SELECT '"
+            + ws
+            + "', 'anonymous_id', '"
+            + profile
+            + "-a-' || g, '"
+            + profile
+            + "', '"
+            + profile
+            + "', NULL, now() FROM generate_series(0, "
+            + (anonymous - 1)
+            + ") g");
+    if (userId != null) {
+      sql(
+          "INSERT INTO identity_identifier (workspace_id, type, value, profile_id,"
+              + " origin_profile_id, event_key, created_at) VALUES ('"
+              + ws
+              + "', 'user_id', '"
+              + userId
+              + "', '"
+              + profile
+              + "', '"
+              + profile
+              + "', NULL, now())");
+    }
+  }
+
+  private void sql(String statement) {
+    contexts
+        .run(
+            () ->
+                Panache.withTransaction(
+                    () ->
+                        identifiers
+                            .getSession()
+                            .chain(
+                                session -> session.createNativeQuery(statement).executeUpdate())))
+        .await()
+        .atMost(Duration.ofMinutes(10));
+  }
+
+  private long count(String table) {
+    return contexts
+        .run(
+            () ->
+                Panache.withSession(
+                    () ->
+                        identifiers
+                            .getSession()
+                            .chain(
+                                session ->
+                                    session
+                                        .<Number>createNativeQuery("SELECT count(*) FROM " + table)
+                                        .getSingleResult())))
+        .map(Number::longValue)
+        .await()
+        .atMost(Duration.ofMinutes(1));
+  }
+
+  private void print(String format, Object... args) {
+    String line = String.format(Locale.ROOT, format, args);
+    report.add(line);
+    System.out.println("[benchmark] " + line);
+  }
+
+  private static double millis(long[] sorted, double quantile) {
+    int index = (int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1);
+    return sorted[Math.max(0, index)] / 1e6;
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+}
