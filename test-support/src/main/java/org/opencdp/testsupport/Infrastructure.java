@@ -11,7 +11,13 @@ import java.util.List;
  */
 public final class Infrastructure {
   private static final Path BASE =
-      Path.of("target", "cdp-infra-" + ProcessHandle.current().pid()).toAbsolutePath();
+      Path.of(
+              "target",
+              "cdp-infra-"
+                  + ProcessHandle.current().pid()
+                  + "-"
+                  + java.util.UUID.randomUUID().toString().substring(0, 8))
+          .toAbsolutePath();
   private static final List<AutoCloseable> STARTED = new ArrayList<>();
 
   private static KafkaBroker kafka;

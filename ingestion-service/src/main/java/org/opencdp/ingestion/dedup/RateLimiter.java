@@ -10,9 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class RateLimiter {
-  private static final String COUNT_SCRIPT =
-      "local n = redis.call('INCRBY', KEYS[1], ARGV[1]) "
-          + "if n == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], 2) end return n";
+  /** Counts the events only when they fit, so a refused batch does not eat the budget of others. */
+  private static final String ACQUIRE_SCRIPT =
+      "local used = tonumber(redis.call('GET', KEYS[1]) or '0') "
+          + "if used + tonumber(ARGV[1]) > tonumber(ARGV[2]) then return 0 end "
+          + "redis.call('INCRBY', KEYS[1], ARGV[1]) redis.call('EXPIRE', KEYS[1], 2) return 1";
 
   private final ReactiveRedisDataSource redis;
 
@@ -26,7 +28,13 @@ public class RateLimiter {
     long second = System.currentTimeMillis() / 1000;
     String key = "cdp:rate:" + workspaceId + ":" + sourceId + ":" + second;
     return redis
-        .execute("EVAL", COUNT_SCRIPT, "1", key, Integer.toString(events))
-        .map(count -> count.toLong() <= limitPerSecond);
+        .execute(
+            "EVAL",
+            ACQUIRE_SCRIPT,
+            "1",
+            key,
+            Integer.toString(events),
+            Integer.toString(limitPerSecond))
+        .map(granted -> granted.toInteger() == 1);
   }
 }

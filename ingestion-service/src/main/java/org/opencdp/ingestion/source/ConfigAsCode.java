@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.opencdp.ingestion.config.GatewayConfig;
 
 /**
@@ -27,7 +28,7 @@ import org.opencdp.ingestion.config.GatewayConfig;
  * file in clear: give their SHA-256, or the name of an environment variable that holds them.
  */
 @ApplicationScoped
-class ConfigAsCode {
+public class ConfigAsCode {
   private final GatewayConfig config;
   private final SourceAdmin admin;
 
@@ -37,7 +38,7 @@ class ConfigAsCode {
   }
 
   @JsonIgnoreProperties(ignoreUnknown = false)
-  record File(List<WorkspaceDecl> workspaces) {}
+  public record File(List<WorkspaceDecl> workspaces) {}
 
   record WorkspaceDecl(String id, String name, List<SecretDecl> tokens, List<SourceDecl> sources) {}
 
@@ -69,12 +70,27 @@ class ConfigAsCode {
       return;
     }
     Path path = Path.of(config.configFile().get());
-    File file = read(path);
-    VertxContextSupport.subscribeAndAwait(
-        () -> Panache.withSession(() -> apply(file, System::getenv)));
+    File file = applyFile(path, ConfigAsCode::lookup);
     Log.infof(
         "applied config file %s (%d workspaces)",
         path, file.workspaces() == null ? 0 : file.workspaces().size());
+  }
+
+  /**
+   * Reads and applies a file; {@code secrets} resolves the names given as {@code valueFromEnv}.
+   * Blocks: call it at start or from tests, never on an event loop.
+   */
+  public File applyFile(Path path, Function<String, String> secrets) throws Throwable {
+    File file = read(path);
+    VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> apply(file, secrets)));
+    return file;
+  }
+
+  /**
+   * Secrets named in the file are read from the environment (or any MicroProfile Config source).
+   */
+  private static String lookup(String name) {
+    return ConfigProvider.getConfig().getOptionalValue(name, String.class).orElse(null);
   }
 
   static File read(Path path) throws IOException {
