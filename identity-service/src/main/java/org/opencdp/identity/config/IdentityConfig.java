@@ -31,4 +31,8 @@ public interface IdentityConfig {
   /** Longest identifier value accepted; longer values are rejected as INVALID. */
   @WithDefault("256")
   int maxValueLength();
+
+  /** How often expired processed-event records are deleted (read by the scheduler). */
+  @WithDefault("1h")
+  String cleanupInterval();
 }

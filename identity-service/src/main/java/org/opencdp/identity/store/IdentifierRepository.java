@@ -99,6 +99,58 @@ public class IdentifierRepository implements PanacheRepositoryBase<IdentifierEnt
             });
   }
 
+  /** The owners of an event's identifiers and, if the event was processed before, its profile. */
+  public record ResolutionRead(Map<Identifier, String> owners, String processedProfileId) {}
+
+  /**
+   * One round trip for the two reads every resolution needs after taking its locks: the owners of
+   * the identifiers and the idempotency record of the event.
+   */
+  public Uni<ResolutionRead> readForResolution(
+      String workspaceId, Collection<Identifier> identifiers, String eventKey) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT type, value, profile_id FROM identity_identifier WHERE workspace_id = :ws AND (");
+    Map<String, Object> parameters = new HashMap<>();
+    parameters.put("ws", workspaceId);
+    parameters.put("key", eventKey);
+    int index = 0;
+    for (Identifier identifier : identifiers) {
+      sql.append(index == 0 ? "" : " OR ")
+          .append("(type = :t")
+          .append(index)
+          .append(" AND value = :v")
+          .append(index)
+          .append(")");
+      parameters.put("t" + index, identifier.type());
+      parameters.put("v" + index, identifier.value());
+      index++;
+    }
+    sql.append(
+        ") UNION ALL SELECT NULL, NULL, profile_id FROM identity_processed_event"
+            + " WHERE event_key = :key AND workspace_id = :ws");
+    return getSession()
+        .chain(
+            session -> {
+              var query = session.<Object[]>createNativeQuery(sql.toString());
+              parameters.forEach(query::setParameter);
+              return query.getResultList();
+            })
+        .map(
+            rows -> {
+              Map<Identifier, String> owners = new HashMap<>();
+              String processed = null;
+              for (Object[] row : rows) {
+                if (row[0] == null) {
+                  processed = (String) row[2];
+                } else {
+                  owners.put(new Identifier((String) row[0], (String) row[1]), (String) row[2]);
+                }
+              }
+              return new ResolutionRead(owners, processed);
+            });
+  }
+
   /** Identifier counts per profile and type, for the per-profile limits. */
   public Uni<Map<String, Map<String, Integer>>> countByType(
       String workspaceId, Collection<String> profileIds) {

@@ -13,7 +13,7 @@ public class BenchmarkProfile implements QuarkusTestProfile {
         "cdp.identity.consumer-parallelism",
         System.getProperty("bench.parallelism", "32"),
         "mp.messaging.incoming.events-raw.concurrency",
-        "2",
+        System.getProperty("bench.consumers", "4"),
         "quarkus.log.category.\"org.apache.kafka\".level",
         "WARN");
   }

@@ -40,9 +40,9 @@ import org.opencdp.identity.store.RejectionRepository;
  *       type, value), in ascending key order. Two events sharing an identifier are serialised; this
  *       also covers identifiers that do not exist yet, which no row lock could, so two events can
  *       never both create a profile for the same new identifier.
- *   <li>Check the processed-events table (idempotency) under those locks.
- *   <li>Read the owners of the identifiers. If the event only touches one existing profile and adds
- *       nothing, stop here (the common "known visitor" case costs three small statements).
+ *   <li>Under those locks, read the owners of the identifiers and the processed-events record of
+ *       the event (idempotency) in one statement. If the event only touches one existing profile
+ *       and adds nothing, stop here (the common "known visitor" case costs three statements).
  *   <li>Otherwise lock the owner profiles {@code FOR UPDATE} in id order and check they are still
  *       active. A profile that was merged away between the read and the lock fails the check and
  *       the whole transaction restarts ({@link GraphChangedException}).
@@ -141,23 +141,24 @@ public class IdentityResolver {
               }
               return identifiers
                   .lockInKeyOrder(workspaceId, lockSet)
-                  .chain(() -> processed.profileOf(workspaceId, event.eventKey()))
                   .chain(
-                      previous ->
-                          previous != null
-                              ? replay(workspaceId, event.eventKey(), previous)
-                              : fresh(event, extraction, ruleSet, lockSet));
+                      () -> identifiers.readForResolution(workspaceId, lockSet, event.eventKey()))
+                  .chain(
+                      read ->
+                          read.processedProfileId() != null
+                              ? replay(workspaceId, event.eventKey(), read.processedProfileId())
+                              : fresh(event, extraction, ruleSet, read.owners()));
             });
   }
 
   private Uni<Resolution> fresh(
-      EventEnvelope event, Extraction extraction, RuleSet ruleSet, List<Identifier> lockSet) {
+      EventEnvelope event, Extraction extraction, RuleSet ruleSet, Map<Identifier, String> owners) {
     String workspaceId = event.workspaceId();
     String eventKey = event.eventKey();
-    return identifiers
-        .findOwners(workspaceId, lockSet)
+    return Uni.createFrom()
+        .item(owners)
         .chain(
-            owners -> {
+            ignored -> {
               List<Identifier> candidates = candidates(extraction, owners, ruleSet);
               Set<String> ownerProfiles = new TreeSet<>();
               boolean allKnown = true;

@@ -141,7 +141,7 @@ public class RuleService {
       throw ProblemException.badRequest("at most " + MAX_PATTERNS + " blocked value patterns");
     }
     checkRange("defaultPriority", defaultPriority, 1, 1000);
-    checkRange("defaultLimit", defaultLimit, 1, 1000);
+    checkRange("defaultLimit", defaultLimit, 1, 100_000);
     Set<String> seen = new HashSet<>();
     for (TypeRule type : types) {
       if (type.type() == null || !TYPE_NAME.matcher(type.type()).matches()) {
@@ -153,7 +153,7 @@ public class RuleService {
         throw ProblemException.badRequest("identifier type '" + type.type() + "' is listed twice");
       }
       checkRange("priority of " + type.type(), type.priority(), 1, 1000);
-      checkRange("limit of " + type.type(), type.limit(), 1, 1000);
+      checkRange("limit of " + type.type(), type.limit(), 1, 100_000);
       if (type.traitKey() != null && !TRAIT_KEY.matcher(type.traitKey()).matches()) {
         throw ProblemException.badRequest(
             "traitKey of " + type.type() + " must be 1-128 letters, digits, '_' or '-'");
