@@ -61,7 +61,13 @@ class ResolutionFlowTest {
     String profile = kafka.awaitResolved(event).profileId();
     assertThat(kafka.resolvedRecords(ws))
         .singleElement()
-        .satisfies(record -> assertThat(record.key()).isEqualTo(ws + ":" + profile));
+        .satisfies(
+            record -> {
+              assertThat(record.key()).isEqualTo(ws + ":" + profile);
+              assertThat(record.value())
+                  .as("ISO-8601 timestamps, as the other services expect")
+                  .contains("\"timestamp\":\"20");
+            });
   }
 
   @Test

@@ -23,7 +23,8 @@ import java.util.Objects;
         @UniqueConstraint(
             name = "uq_identifier_ws_type_value",
             columnNames = {"workspace_id", "type", "value"}),
-    indexes = @Index(name = "ix_identifier_ws_profile", columnList = "workspace_id,profile_id"))
+    indexes =
+        @Index(name = "ix_identifier_ws_profile_type", columnList = "workspace_id,profile_id,type"))
 public class IdentifierEntity {
   @Id
   @GeneratedValue(strategy = GenerationType.IDENTITY)

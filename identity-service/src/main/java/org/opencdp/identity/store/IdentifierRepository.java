@@ -177,6 +177,53 @@ public class IdentifierRepository implements PanacheRepositoryBase<IdentifierEnt
             });
   }
 
+  /**
+   * Per-type counts of one profile, each capped at the given value: {@code LIMIT cap} per type on
+   * the (workspace, profile, type) index, so the cost follows the caps (the rule limits), not the
+   * size of the profile. Enough to decide whether a limit would be breached.
+   */
+  public Uni<Map<String, Integer>> countByTypeCapped(
+      String workspaceId, String profileId, Map<String, Integer> caps) {
+    if (caps.isEmpty()) {
+      return Uni.createFrom().item(new HashMap<>());
+    }
+    StringBuilder sql = new StringBuilder("SELECT t, count(*) FROM (");
+    Map<String, Object> parameters = new HashMap<>();
+    parameters.put("ws", workspaceId);
+    parameters.put("profile", profileId);
+    int index = 0;
+    for (Map.Entry<String, Integer> cap : caps.entrySet()) {
+      sql.append(index == 0 ? "" : " UNION ALL ")
+          .append("(SELECT CAST(:t")
+          .append(index)
+          .append(" AS varchar) AS t FROM identity_identifier")
+          .append(" WHERE workspace_id = :ws AND profile_id = :profile AND type = :t")
+          .append(index)
+          .append(" LIMIT :c")
+          .append(index)
+          .append(")");
+      parameters.put("t" + index, cap.getKey());
+      parameters.put("c" + index, cap.getValue());
+      index++;
+    }
+    sql.append(") AS capped GROUP BY t");
+    return getSession()
+        .chain(
+            session -> {
+              var query = session.<Object[]>createNativeQuery(sql.toString());
+              parameters.forEach(query::setParameter);
+              return query.getResultList();
+            })
+        .map(
+            rows -> {
+              Map<String, Integer> counts = new HashMap<>();
+              for (Object[] row : rows) {
+                counts.put((String) row[0], ((Number) row[1]).intValue());
+              }
+              return counts;
+            });
+  }
+
   /** Identifiers of one profile. */
   public Uni<List<Identifier>> listOf(String workspaceId, String profileId) {
     return getSession()

@@ -10,20 +10,6 @@ import java.time.Instant;
 public class ProcessedEventRepository
     implements PanacheRepositoryBase<ProcessedEventEntity, String> {
 
-  /** The profile an event was resolved to, or null when it was never processed. */
-  public Uni<String> profileOf(String workspaceId, String eventKey) {
-    return getSession()
-        .chain(
-            session ->
-                session
-                    .<String>createNativeQuery(
-                        "SELECT profile_id FROM identity_processed_event"
-                            + " WHERE event_key = :key AND workspace_id = :ws")
-                    .setParameter("key", eventKey)
-                    .setParameter("ws", workspaceId)
-                    .getSingleResultOrNull());
-  }
-
   /** Plain insert: a concurrent duplicate fails on the primary key and is retried as a replay. */
   public Uni<Void> record(String workspaceId, String eventKey, String profileId) {
     return getSession()

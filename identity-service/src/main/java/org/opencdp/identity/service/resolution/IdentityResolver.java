@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -156,9 +157,8 @@ public class IdentityResolver {
     String workspaceId = event.workspaceId();
     String eventKey = event.eventKey();
     return Uni.createFrom()
-        .item(owners)
-        .chain(
-            ignored -> {
+        .deferred(
+            () -> {
               List<Identifier> candidates = candidates(extraction, owners, ruleSet);
               Set<String> ownerProfiles = new TreeSet<>();
               boolean allKnown = true;
@@ -193,18 +193,54 @@ public class IdentityResolver {
                             || !rows.values().stream().allMatch(ProfileRow::active)) {
                           throw new GraphChangedException("a profile changed before it was locked");
                         }
-                        return identifiers
-                            .countByType(workspaceId, ownerProfiles)
+                        return counts(workspaceId, candidates, owners, rows, ruleSet)
                             .chain(
                                 counts ->
                                     link(
                                         event,
                                         LinkPlanner.plan(candidates, owners, counts, ruleSet),
                                         rows,
-                                        counts,
                                         rejected));
                       });
             });
+  }
+
+  /**
+   * Per-type identifier counts for the limit checks, at a cost that follows the smaller profiles:
+   * the profiles that may be merged away are counted in full (they move anyway); the largest, the
+   * survivor-to-be, only for the types the others or the new identifiers would add, each capped at
+   * limit + 1, which is all a breach decision needs.
+   */
+  private Uni<Map<String, Map<String, Integer>>> counts(
+      String workspaceId,
+      List<Identifier> candidates,
+      Map<Identifier, String> owners,
+      Map<String, ProfileRow> rows,
+      RuleSet ruleSet) {
+    ProfileRow largest = rows.values().stream().sorted(SURVIVOR_FIRST).findFirst().orElseThrow();
+    List<String> others = rows.keySet().stream().filter(id -> !id.equals(largest.id())).toList();
+    Uni<Map<String, Map<String, Integer>>> full =
+        others.isEmpty()
+            ? Uni.createFrom().item(new HashMap<>())
+            : identifiers.countByType(workspaceId, others);
+    return full.chain(
+        counts -> {
+          Map<String, Integer> caps = new HashMap<>();
+          counts.values().forEach(byType -> byType.keySet().forEach(type -> caps.put(type, 0)));
+          for (Identifier candidate : candidates) {
+            if (!owners.containsKey(candidate)) {
+              caps.put(candidate.type(), 0);
+            }
+          }
+          caps.replaceAll((type, ignored) -> ruleSet.limit(type) + 1);
+          return identifiers
+              .countByTypeCapped(workspaceId, largest.id(), caps)
+              .map(
+                  capped -> {
+                    counts.put(largest.id(), capped);
+                    return counts;
+                  });
+        });
   }
 
   /** The event's candidates plus the reading of an alias previousId that the graph knows. */
@@ -241,11 +277,7 @@ public class IdentityResolver {
   }
 
   private Uni<Resolution> link(
-      EventEnvelope event,
-      LinkPlan plan,
-      Map<String, ProfileRow> rows,
-      Map<String, Map<String, Integer>> counts,
-      List<Rejected> rejected) {
+      EventEnvelope event, LinkPlan plan, Map<String, ProfileRow> rows, List<Rejected> rejected) {
     String workspaceId = event.workspaceId();
     String eventKey = event.eventKey();
     rejected.addAll(plan.rejected());
@@ -256,9 +288,10 @@ public class IdentityResolver {
     List<ProfileRow> joined =
         plan.profiles().stream().map(rows::get).sorted(SURVIVOR_FIRST).toList();
     ProfileRow survivor = joined.get(0);
+    // identifier_count is maintained exactly under the profile locks (counts may be capped).
     int total = plan.created().size();
     for (ProfileRow row : joined) {
-      total += counts.getOrDefault(row.id(), Map.of()).values().stream().mapToInt(n -> n).sum();
+      total += row.identifierCount();
     }
     int identifierCount = total;
     if (joined.size() == 1 && plan.created().isEmpty()) {
