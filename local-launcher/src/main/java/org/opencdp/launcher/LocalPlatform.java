@@ -1,0 +1,200 @@
+package org.opencdp.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.opencdp.testsupport.FreePorts;
+import org.opencdp.testsupport.KafkaBroker;
+import org.opencdp.testsupport.MongoWireServer;
+import org.opencdp.testsupport.PostgresServer;
+import org.opencdp.testsupport.RedisServer;
+
+/**
+ * The one-command local run: real Kafka, PostgreSQL and Redis, the MongoDB-wire test server
+ * (mongo-java-server, not MongoDB), and the five services as processes, then a demo.
+ *
+ * <p>Options: {@code --no-demo}, {@code --exit-after-demo} (for scripted checks). State lives in
+ * {@code .cdp-local/} and is wiped at every start.
+ */
+public final class LocalPlatform {
+  /** Local-only secrets, printed so a developer can use them; never use them anywhere else. */
+  static final String ADMIN_TOKEN = "cdp_local_admin_token";
+
+  static final String DEMO_WORKSPACE = "demo";
+  static final String DEMO_TOKEN = "cdp_local_demo_token";
+  static final String DEMO_WRITE_KEY = "wk_local_demo_write_key";
+
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+  private static final List<String> DATABASES =
+      List.of("ingestion", "identity", "segment", "activation");
+
+  private final Path repository;
+  private final Path state;
+  private final List<AutoCloseable> infrastructure = new ArrayList<>();
+  private final List<ServiceProcess> services = new ArrayList<>();
+
+  private LocalPlatform(Path repository) {
+    this.repository = repository;
+    this.state = repository.resolve(".cdp-local");
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<String> options = List.of(args);
+    Path repository =
+        Path.of(System.getProperty("cdp.repository", ".")).toAbsolutePath().normalize();
+    LocalPlatform platform = new LocalPlatform(repository);
+    Runtime.getRuntime().addShutdownHook(new Thread(platform::stop, "cdp-local-stop"));
+    int exitCode = 0;
+    try {
+      platform.start();
+      if (!options.contains("--no-demo")) {
+        new Demo(platform.urls(), DEMO_WRITE_KEY, DEMO_TOKEN).run();
+      }
+    } catch (RuntimeException e) {
+      System.err.println("FAILED: " + e.getMessage());
+      exitCode = 1;
+    }
+    if (exitCode != 0 || options.contains("--exit-after-demo")) {
+      System.exit(exitCode);
+    }
+    System.out.println("\nRunning. Press Ctrl-C to stop everything.");
+    new CountDownLatch(1).await();
+  }
+
+  private void start() throws IOException {
+    wipe(state);
+    Path logs = Files.createDirectories(state.resolve("logs"));
+    say("Starting infrastructure (state and logs in " + state + ")");
+
+    KafkaBroker kafka = keep(KafkaBroker.startNew(state.resolve("kafka")));
+    PostgresServer postgres =
+        keep(PostgresServer.start(state.resolve("postgres"), FreePorts.next()));
+    DATABASES.forEach(postgres::createDatabase);
+    RedisServer redis = keep(RedisServer.start(FreePorts.next()));
+    MongoWireServer mongo = keep(MongoWireServer.start(FreePorts.next()));
+    say("  Kafka            " + kafka.bootstrapServers());
+    say("  PostgreSQL       127.0.0.1:" + postgres.port() + " (databases " + DATABASES + ")");
+    say("  Redis            " + redis.url());
+    say(
+        "  MongoDB-wire     "
+            + mongo.connectionString()
+            + " (mongo-java-server test double, not MongoDB)");
+
+    Map<String, String> common = new HashMap<>();
+    common.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    common.put("CDP_POSTGRES_USER", PostgresServer.USER);
+    common.put("CDP_REDIS_URL", redis.url());
+    common.put("CDP_MONGODB_URL", mongo.connectionString());
+    String tokens = DEMO_WORKSPACE + ":" + Sha256.hex(DEMO_TOKEN);
+    common.put("CDP_AUTH_WORKSPACE_TOKENS", tokens);
+    common.put("CDP_PROFILE_AUTH_WORKSPACE_TOKENS", tokens);
+    common.put("CDP_PROFILE_CRYPTO_ENCRYPTION_KEY", "bG9jYWwtb25seS0zMi1ieXRlLWFlcy1rZXktMDAwMDA=");
+    common.put("CDP_PROFILE_CRYPTO_HMAC_KEY", "bG9jYWwtb25seS1obWFjLWtleS1mb3ItcHJvZmlsZXM=");
+
+    Path sources = state.resolve("sources.yaml");
+    Files.writeString(sources, sourcesFile());
+
+    say("Starting services");
+    for (ServiceSpec spec : ServiceSpec.ALL) {
+      Map<String, String> env = new HashMap<>(common);
+      if (spec.database() != null) {
+        env.put("CDP_POSTGRES_URL", postgres.reactiveUrl(spec.database()));
+      }
+      if (spec.name().equals("ingestion-service")) {
+        env.put("CDP_GATEWAY_CONFIG_FILE", sources.toString());
+        env.put("CDP_GATEWAY_ADMIN_TOKEN_SHA256", Sha256.hex(ADMIN_TOKEN));
+        env.put("CDP_DEMO_WRITE_KEY", DEMO_WRITE_KEY);
+      }
+      services.add(ServiceProcess.start(repository, spec.name(), spec.port(), env, logs));
+    }
+    services.parallelStream().forEach(service -> service.awaitReady(READY_TIMEOUT));
+    for (ServiceProcess service : services) {
+      say(
+          String.format(
+              "  %-20s %s  (Swagger UI %s/q/swagger-ui, log %s)",
+              service.name(), service.url(), service.url(), service.log()));
+    }
+    say("");
+    say("Gateway (Segment-compatible): " + urls().get("ingestion-service") + "/v1/batch");
+    say("Demo write key:               " + DEMO_WRITE_KEY);
+    say("Demo workspace token:         " + DEMO_TOKEN + "  (workspace \"" + DEMO_WORKSPACE + "\")");
+    say("Platform admin token:         " + ADMIN_TOKEN);
+  }
+
+  private static String sourcesFile() {
+    return """
+        # Written by the local launcher: the demo workspace, declared as code.
+        workspaces:
+          - id: %s
+            name: Demo shop
+            tokens:
+              - name: local-demo
+                sha256: %s
+            sources:
+              - id: website
+                name: Website
+                writeKeys:
+                  - name: local-demo
+                    valueFromEnv: CDP_DEMO_WRITE_KEY
+        """
+        .formatted(DEMO_WORKSPACE, Sha256.hex(DEMO_TOKEN));
+  }
+
+  Map<String, String> urls() {
+    Map<String, String> urls = new HashMap<>();
+    services.forEach(s -> urls.put(s.name(), s.url()));
+    return urls;
+  }
+
+  private <T extends AutoCloseable> T keep(T server) {
+    infrastructure.add(server);
+    return server;
+  }
+
+  private synchronized void stop() {
+    services.forEach(ServiceProcess::stop);
+    services.clear();
+    for (int i = infrastructure.size() - 1; i >= 0; i--) {
+      try {
+        infrastructure.get(i).close();
+      } catch (Exception ignored) {
+        // best effort on the way out
+      }
+    }
+    infrastructure.clear();
+  }
+
+  private static void wipe(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  static void say(String line) {
+    System.out.println(line);
+  }
+
+  /** The five services with their ports and PostgreSQL database (null: none). */
+  record ServiceSpec(String name, int port, String database) {
+    static final List<ServiceSpec> ALL =
+        List.of(
+            new ServiceSpec("ingestion-service", 8080, "ingestion"),
+            new ServiceSpec("identity-service", 8081, "identity"),
+            new ServiceSpec("profile-service", 8082, null),
+            new ServiceSpec("segment-service", 8083, "segment"),
+            new ServiceSpec("activation-service", 8084, "activation"));
+  }
+}
