@@ -1,6 +1,7 @@
 package org.opencdp.identity;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -24,6 +25,13 @@ class HealthTest {
   @Test
   void servesOpenApiAndPrometheusMetrics() {
     given().when().get("/q/openapi").then().statusCode(200);
-    given().when().get("/q/metrics").then().statusCode(200);
+    given()
+        .when()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("cdp_identity_merges_total"))
+        .body(containsString("cdp_identity_resolution_duration_seconds"))
+        .body(containsString("kafka_consumer_"));
   }
 }

@@ -3,6 +3,7 @@ package org.opencdp.identity.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeUnit;
 import org.opencdp.identity.service.resolution.Rejected;
@@ -12,6 +13,8 @@ import org.opencdp.identity.service.resolution.Resolution;
  * Counters of the service. Consumer lag is not counted here: the Kafka client metrics ({@code
  * kafka_consumer_fetch_manager_records_lag_max}) are exported by the Micrometer Kafka binder.
  */
+/** Registered at startup so that dashboards see the meters (at zero) before the first event. */
+@Startup
 @ApplicationScoped
 public class IdentityMetrics {
   private final MeterRegistry registry;

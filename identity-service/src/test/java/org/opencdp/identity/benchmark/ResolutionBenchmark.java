@@ -136,6 +136,7 @@ class ResolutionBenchmark {
     long[] latencies = new long[events];
     AtomicLong index = new AtomicLong();
     AtomicLong merges = new AtomicLong();
+    CpuMeter cpu = CpuMeter.start();
     long start = System.nanoTime();
     Multi.createFrom()
         .iterable(batch)
@@ -159,6 +160,7 @@ class ResolutionBenchmark {
         .await()
         .atMost(Duration.ofMinutes(30));
     double elapsed = seconds(start);
+    CpuMeter.Usage usage = cpu.stop();
     Arrays.sort(latencies);
     print(
         "%s: %,d events, concurrency %d: %,.0f resolutions/s, p50 %.2f ms, p99 %.2f ms, p99.9"
@@ -172,6 +174,18 @@ class ResolutionBenchmark {
         millis(latencies, 0.999),
         latencies[latencies.length - 1] / 1e6,
         merges.get());
+    print(
+        "%s: CPU per resolution: service JVM %.3f ms, PostgreSQL %.3f ms (wall %.1f s, service %.1f"
+            + " CPU-s, PostgreSQL %.1f CPU-s, machine load average %.1f); two dedicated cores"
+            + " would allow about %,.0f resolutions/s",
+        label,
+        usage.appSeconds() * 1000 / events,
+        usage.postgresSeconds() * 1000 / events,
+        elapsed,
+        usage.appSeconds(),
+        usage.postgresSeconds(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        2.0 * events / (usage.appSeconds() + usage.postgresSeconds()));
   }
 
   private void kafkaEndToEnd(int events) {
@@ -212,10 +226,18 @@ class ResolutionBenchmark {
         10,
         List.of());
     int[][] cases = {
-      {1, 2000}, {10, 2000}, {100, 2000}, {1000, 2000}, {10, 10}, {10, 200}, {10, 20000}
+      {10, 200}, // warm-up, not reported
+      {1, 2000},
+      {10, 2000},
+      {100, 2000},
+      {1000, 2000},
+      {10, 10},
+      {10, 200},
+      {10, 20000}
     };
-    int rounds = Integer.getInteger("bench.merge-rounds", 5);
+    int rounds = Integer.getInteger("bench.merge-rounds", 11);
     int id = 0;
+    boolean warmUp = true;
     for (int[] sizes : cases) {
       int small = sizes[0];
       int large = sizes[1];
@@ -236,9 +258,14 @@ class ResolutionBenchmark {
         }
       }
       Arrays.sort(times);
+      if (warmUp) {
+        warmUp = false;
+        continue;
+      }
       print(
-          "merge: smaller side %,5d identifiers, larger side %,6d: median %.2f ms (of %d)",
-          small, large, times[rounds / 2] / 1e6, rounds);
+          "merge: smaller side %,5d identifiers, larger side %,6d: min %.2f ms, median %.2f ms"
+              + " (%d merges)",
+          small, large, times[0] / 1e6, times[rounds / 2] / 1e6, rounds);
     }
   }
 
