@@ -1,0 +1,11 @@
+package org.opencdp.segment.messaging;
+
+/** Channel names; topics, serdes, failure strategies and DLQs are in application.properties. */
+public final class Channels {
+  public static final String PROFILES_CHANGED = "profiles-changed";
+  public static final String EVENTS_RESOLVED = "events-resolved";
+  public static final String IDENTITY_MERGES = "identity-merges";
+  public static final String SEGMENTS_MEMBERSHIP = "segments-membership";
+
+  private Channels() {}
+}

@@ -1,0 +1,39 @@
+package org.opencdp.segment.messaging;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.opencdp.contracts.SegmentMembershipChanged;
+
+/** Publishes membership changes as JSON keyed by workspace:profile; completes on Kafka's ack. */
+@ApplicationScoped
+public class MembershipPublisher {
+  private final MutinyEmitter<String> emitter;
+  private final ObjectMapper json;
+
+  MembershipPublisher(
+      @Channel(Channels.SEGMENTS_MEMBERSHIP) MutinyEmitter<String> emitter, ObjectMapper json) {
+    this.emitter = emitter;
+    this.json = json;
+  }
+
+  public Uni<Void> publish(SegmentMembershipChanged change) {
+    String body;
+    try {
+      body = json.writeValueAsString(change);
+    } catch (JsonProcessingException e) {
+      return Uni.createFrom().failure(e);
+    }
+    return emitter.sendMessage(
+        Message.of(body)
+            .addMetadata(
+                OutgoingKafkaRecordMetadata.<String>builder()
+                    .withKey(change.partitionKey())
+                    .build()));
+  }
+}

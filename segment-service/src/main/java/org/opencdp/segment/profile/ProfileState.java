@@ -1,0 +1,83 @@
+package org.opencdp.segment.profile;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.opencdp.segment.condition.Facts;
+import org.opencdp.segment.condition.Occurrence;
+
+/** The decoded, mutable form of a {@link ProfileStateEntity} that conditions are evaluated on. */
+public final class ProfileState implements Facts {
+  public final String workspaceId;
+  public final String profileId;
+  public long version;
+  public boolean deleted;
+  public Map<String, Object> traits = new HashMap<>();
+  public Map<String, Object> computed = new HashMap<>();
+  public Map<String, Boolean> consent = new HashMap<>();
+  public final Map<String, List<Occurrence>> events = new HashMap<>();
+  public final Set<String> segments = new LinkedHashSet<>();
+
+  public ProfileState(String workspaceId, String profileId) {
+    this.workspaceId = workspaceId;
+    this.profileId = profileId;
+  }
+
+  @Override
+  public Map<String, Object> traits() {
+    return traits;
+  }
+
+  @Override
+  public Map<String, Object> computedTraits() {
+    return computed;
+  }
+
+  @Override
+  public Map<String, Boolean> consent() {
+    return consent;
+  }
+
+  @Override
+  public List<Occurrence> occurrences(String event) {
+    return events.getOrDefault(event, List.of());
+  }
+
+  @Override
+  public Set<String> segments() {
+    return segments;
+  }
+
+  /** Forgets everything but the identity and the version (erasure, merged away). */
+  public void erase() {
+    deleted = true;
+    traits = new HashMap<>();
+    computed = new HashMap<>();
+    consent = new HashMap<>();
+    events.clear();
+  }
+
+  /**
+   * Adds an occurrence unless one with the same id is kept; keeps the newest {@code max} and drops
+   * those older than {@code oldest}. Returns false for a duplicate.
+   */
+  public boolean addOccurrence(String event, Occurrence occurrence, int max, long oldest) {
+    List<Occurrence> kept = new ArrayList<>(occurrences(event));
+    for (Occurrence o : kept) {
+      if (o.id().equals(occurrence.id())) {
+        return false;
+      }
+    }
+    kept.add(occurrence);
+    kept.removeIf(o -> o.at() < oldest);
+    kept.sort((a, b) -> Long.compare(a.at(), b.at()));
+    if (kept.size() > max) {
+      kept = new ArrayList<>(kept.subList(kept.size() - max, kept.size()));
+    }
+    events.put(event, kept);
+    return true;
+  }
+}

@@ -1,0 +1,63 @@
+package org.opencdp.segment.profile;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Everything the service holds on one profile, in one row so that every change is one atomic write
+ * under a row lock: the latest snapshot from {@code cdp.profiles.changed}, the kept event
+ * occurrences from {@code cdp.events.resolved}, and the segments the profile is in (the source of
+ * truth of membership; Redis is rebuilt from it). {@code key} is {@code workspace:profileId}.
+ */
+@Entity
+@Table(
+    name = "profile_state",
+    indexes = @Index(name = "profile_state_ws_key", columnList = "workspaceId,key"))
+public class ProfileStateEntity {
+  @Id public String key;
+
+  @Column(nullable = false)
+  public String workspaceId;
+
+  @Column(nullable = false)
+  public String profileId;
+
+  /** Version of the latest snapshot applied; 0 while only events are known. */
+  public long version;
+
+  /** Erased or merged away: no data kept, the version guards against older redeliveries. */
+  public boolean deleted;
+
+  /** JSON {traits, computed, consent}. */
+  @Column(columnDefinition = "text")
+  public String snapshot;
+
+  /** JSON {eventName: [[id, epochMillis, {properties}], ...]}. */
+  @Column(columnDefinition = "text")
+  public String events;
+
+  /** Segment ids the profile is in, space separated. */
+  @Column(columnDefinition = "text")
+  public String segments;
+
+  public Instant updatedAt;
+
+  public static String key(String workspaceId, String profileId) {
+    return workspaceId + ":" + profileId;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ProfileStateEntity other && key != null && key.equals(other.key);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hashCode(key);
+  }
+}

@@ -1,0 +1,35 @@
+package org.opencdp.segment.profile;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.util.List;
+
+@ApplicationScoped
+public class ProfileStateRepository implements PanacheRepositoryBase<ProfileStateEntity, String> {
+
+  public Uni<ProfileStateEntity> lock(String workspaceId, String profileId) {
+    return findById(ProfileStateEntity.key(workspaceId, profileId), LockModeType.PESSIMISTIC_WRITE);
+  }
+
+  /** The next page of live profiles of a workspace after {@code afterKey}, locked when asked. */
+  public Uni<List<ProfileStateEntity>> page(
+      String workspaceId, String afterKey, int size, boolean lock) {
+    var query =
+        find(
+            "workspaceId = ?1 and key > ?2 and deleted = false",
+            Sort.by("key"),
+            workspaceId,
+            afterKey);
+    if (lock) {
+      query = query.withLock(LockModeType.PESSIMISTIC_WRITE);
+    }
+    return query.page(0, size).list();
+  }
+
+  public Uni<Long> countLive(String workspaceId) {
+    return count("workspaceId = ?1 and deleted = false", workspaceId);
+  }
+}
