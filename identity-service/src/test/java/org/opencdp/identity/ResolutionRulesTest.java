@@ -163,6 +163,27 @@ class ResolutionRulesTest {
   }
 
   @Test
+  void identifiersBeyondTheMaximumPerEventAreRejectedLowestPriorityFirst() {
+    String ws = Events.workspace("rules");
+    graph.setRules(
+        ws,
+        List.of(new TypeRule("user_id", 1, 1, null), new TypeRule("crm_id", 5, 100, null)),
+        10,
+        List.of());
+    List<Map<String, Object>> external = new java.util.ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      external.add(Map.of("id", "c-" + i, "type", "crm_id"));
+    }
+    graph.resolve(Events.withContext(ws, "user-many", null, Events.externalIds(external)));
+
+    assertThat(graph.snapshot(ws)).hasSize(50).containsKey(new Identifier("user_id", "user-many"));
+    assertThat(graph.rejections(ws))
+        .filteredOn(r -> r.rule.equals("INVALID"))
+        .hasSize(11)
+        .allSatisfy(r -> assertThat(r.type).isEqualTo("crm_id"));
+  }
+
+  @Test
   void customIdentifierTypeFromTraitsLinksProfiles() {
     String ws = Events.workspace("rules");
     graph.setRules(

@@ -28,6 +28,13 @@ public interface IdentityConfig {
   @WithDefault("P7D")
   Duration processedRetention();
 
+  /**
+   * Most identifiers one event may link; beyond it the lowest-priority ones are rejected as INVALID
+   * (bounds the size of the locking and lookup statements).
+   */
+  @WithDefault("50")
+  int maxIdentifiersPerEvent();
+
   /** Longest identifier value accepted; longer values are rejected as INVALID. */
   @WithDefault("256")
   int maxValueLength();

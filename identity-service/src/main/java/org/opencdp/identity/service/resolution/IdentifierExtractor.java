@@ -25,9 +25,11 @@ public class IdentifierExtractor {
   private static final Pattern PHONE_NOISE = Pattern.compile("[\\s\\-().]");
 
   private final int maxValueLength;
+  private final int maxIdentifiers;
 
   public IdentifierExtractor(IdentityConfig config) {
     this.maxValueLength = config.maxValueLength();
+    this.maxIdentifiers = config.maxIdentifiersPerEvent();
   }
 
   public Extraction extract(EventEnvelope event, RuleSet rules) {
@@ -72,7 +74,20 @@ public class IdentifierExtractor {
         aliasPrevious = previous;
       }
     }
-    return new Extraction(List.copyOf(found), rejected, aliasPrevious);
+    List<Identifier> candidates = new ArrayList<>(found);
+    if (candidates.size() > maxIdentifiers) {
+      candidates.sort(rules.resolutionOrder());
+      for (Identifier dropped : candidates.subList(maxIdentifiers, candidates.size())) {
+        rejected.add(
+            new Rejected(
+                dropped,
+                Rejected.INVALID,
+                "more than " + maxIdentifiers + " identifiers in one event",
+                null));
+      }
+      candidates = new ArrayList<>(candidates.subList(0, maxIdentifiers));
+    }
+    return new Extraction(List.copyOf(candidates), rejected, aliasPrevious);
   }
 
   private void add(
