@@ -30,6 +30,9 @@ import org.opencdp.testsupport.MongoResource;
 @QuarkusTest
 class ProfileEventsTest {
   private static final String WS = "ws-a";
+
+  @jakarta.inject.Inject com.mongodb.client.MongoClient mongo;
+  @jakarta.inject.Inject org.opencdp.profile.profile.OutboxRelay relay;
   private final Instant base =
       Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofHours(1));
 
@@ -309,5 +312,40 @@ class ProfileEventsTest {
 
   private static String reason(Header header) {
     return header == null ? null : new String(header.value());
+  }
+
+  @Test
+  void anOutboxLeftBehindByACrashIsSentByTheRelay() {
+    String profileId = Events.newProfileId();
+    TestKafka.send(Events.identify(WS, profileId, "u1", base, Map.of("plan", "x")));
+    awaitEvents(WS, profileId, 1);
+    var profiles = mongo.getDatabase("cdp").getCollection("profiles");
+    var id = new org.bson.Document("_id", WS + ":" + profileId);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> profiles.find(id).first().get("outbox") == null);
+    // what a crash between the profile write and the broker's ack leaves behind
+    profiles.updateOne(
+        id,
+        new org.bson.Document(
+            "$set",
+            new org.bson.Document(
+                "outbox",
+                new org.bson.Document("fields", List.of("traits.plan"))
+                    .append("audit", List.of())
+                    .append("ids", List.of())
+                    .append("cause", "crashed-event")
+                    .append("deleted", false)
+                    .append("at", java.util.Date.from(Instant.now().minusSeconds(120))))));
+
+    relay.runOnce(Duration.ofSeconds(60)).await().indefinitely();
+
+    ProfileChanged resent =
+        TestKafka.awaitProfileChanged(
+            WS, profileId, c -> "crashed-event".equals(c.causingEventKey()));
+    assertThat(resent.changedFields()).containsExactly("traits.plan");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> profiles.find(id).first().get("outbox") == null);
   }
 }

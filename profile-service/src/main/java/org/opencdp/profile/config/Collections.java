@@ -44,6 +44,10 @@ public class Collections {
   void createIndexes(@Observes StartupEvent startup) {
     Uni.join()
         .all(
+            // versioned writes filter on {_id, version}; MongoDB serves them from the _id index,
+            // mongo-java-server only uses an index whose keys equal the filter's keys
+            get(PROFILES)
+                .createIndex(Indexes.ascending("_id", "version"), new IndexOptions().unique(true)),
             get(PROFILES).createIndex(Indexes.ascending("workspaceId", "mergedInto")),
             get(PROFILES).createIndex(Indexes.ascending("nextExpiry")),
             get(TIMELINE)

@@ -22,6 +22,18 @@ public interface ProfileConfig {
 
   Api api();
 
+  Outbox outbox();
+
+  interface Outbox {
+    /** How often the relay looks for outboxes whose ProfileChanged was never acknowledged. */
+    @WithDefault("30s")
+    String relayInterval();
+
+    /** How old an outbox must be before the relay resends it. */
+    @WithDefault("30S")
+    Duration relayAfter();
+  }
+
   interface Auth {
     /**
      * Comma-separated {@code workspace:sha256hex} pairs; a workspace may appear several times

@@ -42,9 +42,10 @@ public class PrivacyRequestStore {
 
   public Uni<Document> find(String workspaceId, String requestId) {
     return requests
-        .find(Filters.and(Filters.eq("_id", requestId), Filters.eq("workspaceId", workspaceId)))
+        .find(Filters.eq("_id", requestId)) // primary-key lookup; the workspace is checked below
         .collect()
-        .first();
+        .first()
+        .map(doc -> doc != null && workspaceId.equals(doc.getString("workspaceId")) ? doc : null);
   }
 
   /** Records one service's answer and completes the request when every participant is done. */

@@ -29,10 +29,14 @@ public class IdentifierStore {
 
   public Uni<String> profileIdFor(String workspaceId, String hash) {
     return identifiers
-        .find(Filters.and(Filters.eq("_id", hash), Filters.eq("workspaceId", workspaceId)))
+        .find(Filters.eq("_id", hash)) // primary-key lookup; the workspace is checked below
         .collect()
         .first()
-        .map(doc -> doc == null ? null : doc.getString("profileId"));
+        .map(
+            doc ->
+                doc == null || !workspaceId.equals(doc.getString("workspaceId"))
+                    ? null
+                    : doc.getString("profileId"));
   }
 
   public Uni<Void> assign(String workspaceId, String profileId, List<KnownIdentifier> known) {

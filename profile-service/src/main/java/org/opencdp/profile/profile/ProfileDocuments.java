@@ -77,6 +77,7 @@ public class ProfileDocuments {
       out.put("ids", outIds);
       out.put("cause", o.causingEventKey);
       out.put("deleted", o.deleted);
+      out.put("at", new Date()); // wall clock: when the relay may consider the work lost
       doc.put("outbox", out);
     }
     return doc;

@@ -85,6 +85,7 @@ public class ProfileEvents {
     String name =
         event.type() == org.opencdp.contracts.EventType.TRACK ? event.event() : event.name();
     EventEnvelope resolved = event;
+    long started = System.nanoTime();
     return timeline
         .record(
             key,
@@ -116,7 +117,13 @@ public class ProfileEvents {
                         count("applied");
                         return timeline.markApplied(key, profile.profileId);
                       });
-            });
+            })
+        .invoke(
+            () ->
+                metrics
+                    .timer("cdp.profile.event.apply")
+                    .record(
+                        System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
   }
 
   private Uni<Profile> applyTo(

@@ -68,14 +68,40 @@ public class ProfileStore {
   }
 
   /** Clears the outbox once its work is done, unless someone wrote the profile since. */
-  public Uni<Void> clearOutbox(Profile profile) {
+  public Uni<Void> clearOutbox(String workspaceId, String profileId, long version) {
     return profiles
         .updateOne(
             Filters.and(
-                Filters.eq("_id", ProfileDocuments.id(profile.workspaceId, profile.profileId)),
-                Filters.eq("version", profile.version)),
+                Filters.eq("_id", ProfileDocuments.id(workspaceId, profileId)),
+                Filters.eq("version", version)),
             Updates.unset("outbox"))
         .replaceWithVoid();
+  }
+
+  /**
+   * Marks the audit and identifier part of the outbox done (the message part waits for its ack), so
+   * that a busy profile's outbox does not grow while acks are in flight.
+   */
+  public Uni<Void> clearOutboxStoreWork(String workspaceId, String profileId, long version) {
+    return profiles
+        .updateOne(
+            Filters.and(
+                Filters.eq("_id", ProfileDocuments.id(workspaceId, profileId)),
+                Filters.eq("version", version)),
+            Updates.combine(Updates.unset("outbox.audit"), Updates.unset("outbox.ids")))
+        .replaceWithVoid();
+  }
+
+  /** Profiles whose outbox has been waiting since before {@code olderThan} (lost acks). */
+  public Uni<List<Document>> pendingOutboxes(Instant olderThan, int limit) {
+    return profiles
+        .find(
+            Filters.lte("outbox.at", Date.from(olderThan)),
+            new FindOptions()
+                .limit(limit)
+                .projection(new Document("workspaceId", 1).append("profileId", 1)))
+        .collect()
+        .asList();
   }
 
   /** Profiles whose computed-trait window moves before {@code now}. */

@@ -1,5 +1,6 @@
 package org.opencdp.profile.profile;
 
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -28,6 +29,7 @@ public class ProfileWriter {
   private final IdentifierStore identifiers;
   private final KafkaPublisher publisher;
   private final Clock clock;
+  private final io.micrometer.core.instrument.MeterRegistry metrics;
 
   ProfileWriter(
       ProfileStore store,
@@ -35,7 +37,9 @@ public class ProfileWriter {
       AuditStore audit,
       IdentifierStore identifiers,
       KafkaPublisher publisher,
-      Clock clock) {
+      Clock clock,
+      io.micrometer.core.instrument.MeterRegistry metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.documents = documents;
     this.audit = audit;
@@ -84,9 +88,29 @@ public class ProfileWriter {
         .onFailure(Conflict.class)
         .retry()
         .atMost(MAX_ATTEMPTS)
-        .call(profile -> profile.outbox.isEmpty() ? Uni.createFrom().voidItem() : flush(profile));
+        .call(
+            profile -> {
+              if (profile.outbox.isEmpty()) {
+                return Uni.createFrom().voidItem();
+              }
+              long start = System.nanoTime();
+              return flush(profile)
+                  .invoke(
+                      () ->
+                          metrics
+                              .timer("cdp.profile.outbox.flush")
+                              .record(
+                                  System.nanoTime() - start,
+                                  java.util.concurrent.TimeUnit.NANOSECONDS));
+            });
   }
 
+  /**
+   * Carries out the outbox: audit records and identifier index entries are written before the
+   * caller goes on (reads see them at once); the ProfileChanged is sent without waiting for the
+   * broker's ack, and the outbox is cleared when the ack arrives. If the ack never comes (crash,
+   * broker down), the outbox stays in the document and {@link OutboxRelay} sends it again.
+   */
   private Uni<Void> flush(Profile profile) {
     Profile.Outbox out = profile.outbox;
     String ws = profile.workspaceId;
@@ -96,15 +120,34 @@ public class ProfileWriter {
         out.deleted
             ? Uni.createFrom().voidItem()
             : identifiers.assign(ws, profile.profileId, out.identifiers);
+    ProfileChanged message = out.changedFields.isEmpty() && !out.deleted ? null : changed(profile);
+    long version = profile.version;
+    boolean storeWork = !auditDocs.isEmpty() || (!out.deleted && !out.identifiers.isEmpty());
     return audit
         .record(auditDocs)
         .chain(() -> indexed)
         .chain(
             () ->
-                out.changedFields.isEmpty() && !out.deleted
-                    ? Uni.createFrom().voidItem()
-                    : publisher.profileChanged(changed(profile)))
-        .chain(() -> store.clearOutbox(profile))
+                storeWork && message != null
+                    ? store.clearOutboxStoreWork(ws, profile.profileId, version)
+                    : Uni.createFrom().voidItem())
+        .chain(
+            () -> {
+              if (message == null) {
+                return store.clearOutbox(ws, profile.profileId, version);
+              }
+              publisher
+                  .profileChanged(message)
+                  .chain(() -> store.clearOutbox(ws, profile.profileId, version))
+                  .subscribe()
+                  .with(
+                      ok -> {},
+                      failure ->
+                          Log.warnf(
+                              "ProfileChanged not acknowledged (%s); the outbox relay resends it",
+                              failure.getClass().getSimpleName()));
+              return Uni.createFrom().voidItem();
+            })
         .invoke(out::clear);
   }
 

@@ -1,0 +1,330 @@
+package org.opencdp.profile;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.contracts.Topics;
+import org.opencdp.profile.config.Collections;
+import org.opencdp.profile.profile.IdentifierExtractor;
+import org.opencdp.profile.profile.KnownIdentifier;
+import org.opencdp.profile.profile.Profile;
+import org.opencdp.profile.profile.ProfileApplier;
+import org.opencdp.profile.profile.ProfileDocuments;
+import org.opencdp.profile.profile.ProfileStore;
+import org.opencdp.testsupport.KafkaResource;
+import org.opencdp.testsupport.MongoResource;
+
+/**
+ * On-demand benchmark, not part of {@code mvn verify} (its name does not end in Test). Run:
+ *
+ * <pre>
+ * mvn -B -ntp -pl profile-service test -Dtest=ProfileBenchmark -Dbenchmark.profiles=1000000
+ * </pre>
+ *
+ * Seeds profiles straight into the store (same document format as the service writes), measures
+ * Profile API lookups by id and by identifier over HTTP (closed loop at full speed, then open loop
+ * at a fixed rate, latency measured from the intended send time), then events applied per second
+ * through the real Kafka consumer. Results go to the log and to target/benchmark.txt.
+ */
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(MongoResource.class)
+@QuarkusTest
+class ProfileBenchmark {
+  private static final String WS = "ws-h";
+  private static final int PROFILES = Integer.getInteger("benchmark.profiles", 100_000);
+  private static final int SECONDS = Integer.getInteger("benchmark.seconds", 20);
+  private static final int RATE = Integer.getInteger("benchmark.rate", 5_000);
+  private static final int CONCURRENCY = Integer.getInteger("benchmark.concurrency", 16);
+  private static final int EVENTS = Integer.getInteger("benchmark.events", 50_000);
+
+  @Inject ProfileStore profiles;
+  @Inject ProfileDocuments documents;
+  @Inject IdentifierExtractor extractor;
+  @Inject ReactiveMongoClient mongo;
+  @Inject MeterRegistry metrics;
+  @Inject Clock clock;
+
+  @TestHTTPResource("/")
+  URL base;
+
+  private final StringBuilder report = new StringBuilder();
+
+  @Test
+  void benchmark() throws Exception {
+    seed();
+    HttpClient http =
+        HttpClient.newBuilder().executor(Executors.newFixedThreadPool(CONCURRENCY)).build();
+    warmUp(http);
+    closedLoop(http, "by id", i -> "/v1/profiles/" + profileId(i));
+    closedLoop(http, "by identifier", i -> "/v1/profiles/email:" + email(i));
+    openLoop(http, "by id", i -> "/v1/profiles/" + profileId(i));
+    openLoop(http, "by identifier", i -> "/v1/profiles/email:" + email(i));
+    events();
+    stages();
+    java.nio.file.Files.writeString(java.nio.file.Path.of("target", "benchmark.txt"), report);
+    Log.info("\n" + report);
+  }
+
+  private static String profileId(int i) {
+    return "bench-" + i;
+  }
+
+  private static String email(int i) {
+    return "person" + i + "@bench.example";
+  }
+
+  private void line(String format, Object... args) {
+    String text = String.format(format, args);
+    report.append(text).append('\n');
+    Log.info("BENCHMARK " + text);
+    try {
+      java.nio.file.Files.writeString(java.nio.file.Path.of("target", "benchmark.txt"), report);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void seed() {
+    long start = System.nanoTime();
+    var identifiers = mongo.getDatabase("cdp").getCollection(Collections.IDENTIFIERS);
+    Instant now = clock.instant();
+    int batch = 1000;
+    for (int from = 0; from < PROFILES; from += batch) {
+      List<Profile> page = new ArrayList<>(batch);
+      List<Document> ids = new ArrayList<>(batch * 2);
+      for (int i = from; i < Math.min(PROFILES, from + batch); i++) {
+        EventEnvelope identify =
+            Events.identify(
+                WS,
+                profileId(i),
+                "user-" + i,
+                now,
+                Map.of(
+                    "email",
+                    email(i),
+                    "firstName",
+                    "Person",
+                    "plan",
+                    i % 2 == 0 ? "pro" : "free",
+                    "visits",
+                    i));
+        List<KnownIdentifier> known = extractor.of(identify);
+        Profile p = new Profile(WS, profileId(i));
+        ProfileApplier.apply(p, identify, identify.eventKey(), now, known, List.of(), now, false);
+        page.add(p);
+        for (KnownIdentifier k : known) {
+          ids.add(
+              new Document("_id", k.hash())
+                  .append("workspaceId", WS)
+                  .append("profileId", profileId(i))
+                  .append("type", k.type())
+                  .append("value", documents.identifier(WS, k).getString("v")));
+        }
+      }
+      profiles.insertAll(page).await().indefinitely();
+      identifiers.insertMany(ids).await().indefinitely();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    line("store: mongo-java-server %s (in-memory, same JVM) -- NOT MongoDB", "1.47.0");
+    line(
+        "seeded %,d profiles (+%,d identifier index entries) in %.1f s",
+        PROFILES, PROFILES * 2, seconds);
+  }
+
+  private interface Path {
+    String of(int i);
+  }
+
+  private HttpRequest request(String path) {
+    return HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
+        .header("Authorization", "Bearer token-" + WS)
+        .timeout(Duration.ofSeconds(10))
+        .GET()
+        .build();
+  }
+
+  private void closedLoop(HttpClient http, String label, Path path) throws Exception {
+    ExecutorService workers = Executors.newFixedThreadPool(CONCURRENCY);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+    List<long[]> perThread = new ArrayList<>();
+    AtomicInteger errors = new AtomicInteger();
+    List<java.util.concurrent.Future<long[]>> futures = new ArrayList<>();
+    for (int t = 0; t < CONCURRENCY; t++) {
+      futures.add(
+          workers.submit(
+              () -> {
+                long[] lat = new long[1 << 20];
+                int n = 0;
+                while (System.nanoTime() < end && n < lat.length) {
+                  int i = ThreadLocalRandom.current().nextInt(PROFILES);
+                  long s = System.nanoTime();
+                  HttpResponse<String> r =
+                      http.send(request(path.of(i)), HttpResponse.BodyHandlers.ofString());
+                  lat[n++] = System.nanoTime() - s;
+                  if (r.statusCode() != 200) {
+                    errors.incrementAndGet();
+                  }
+                }
+                return Arrays.copyOf(lat, n);
+              }));
+    }
+    for (var f : futures) {
+      perThread.add(f.get());
+    }
+    workers.shutdown();
+    long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+    line(
+        "lookup %-13s closed loop, %d clients, %d s: %,.0f lookups/s, p50 %.2f ms, p99 %.2f ms, errors %d",
+        label,
+        CONCURRENCY,
+        SECONDS,
+        all.length / (double) SECONDS,
+        pct(all, 0.50),
+        pct(all, 0.99),
+        errors.get());
+  }
+
+  private void warmUp(HttpClient http) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    int n = 0;
+    while (System.nanoTime() < end) {
+      int i = ThreadLocalRandom.current().nextInt(PROFILES);
+      http.send(
+          request(n++ % 2 == 0 ? "/v1/profiles/" + profileId(i) : "/v1/profiles/email:" + email(i)),
+          HttpResponse.BodyHandlers.ofString());
+    }
+    line("warm-up: %d lookups in 5 s (not counted)", n);
+  }
+
+  private void openLoop(HttpClient http, String label, Path path) throws Exception {
+    int total = RATE * SECONDS;
+    long[] lat = new long[total];
+    AtomicInteger errors = new AtomicInteger();
+    List<CompletableFuture<?>> pending = new ArrayList<>(total);
+    long start = System.nanoTime();
+    for (int n = 0; n < total; n++) {
+      long intended = start + (long) (n * (1e9 / RATE));
+      long wait = intended - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      int slot = n;
+      int i = ThreadLocalRandom.current().nextInt(PROFILES);
+      pending.add(
+          http.sendAsync(request(path.of(i)), HttpResponse.BodyHandlers.ofString())
+              .handle(
+                  (r, e) -> {
+                    lat[slot] = System.nanoTime() - intended; // from the intended send time
+                    if (e != null || r.statusCode() != 200) {
+                      errors.incrementAndGet();
+                    }
+                    return null;
+                  }));
+    }
+    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Arrays.sort(lat);
+    line(
+        "lookup %-13s open loop at %,d/s target, %d s: achieved %,.0f/s, p50 %.2f ms, p99 %.2f ms, errors %d",
+        label, RATE, SECONDS, total / seconds, pct(lat, 0.50), pct(lat, 0.99), errors.get());
+  }
+
+  private void events() throws Exception {
+    double before = applied();
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestKafka.bootstrap(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5),
+            new StringSerializer(),
+            new StringSerializer())) {
+      Instant now = clock.instant();
+      long start = System.nanoTime();
+      for (int n = 0; n < EVENTS; n++) {
+        int i = ThreadLocalRandom.current().nextInt(PROFILES);
+        EventEnvelope e =
+            n % 2 == 0
+                ? Events.identify(
+                    WS, profileId(i), "user-" + i, now.plusMillis(n), Map.of("plan", "p" + (n % 7)))
+                : Events.track(
+                    WS,
+                    profileId(i),
+                    "user-" + i,
+                    "Order Completed",
+                    now.plusMillis(n),
+                    Map.of("revenue", n % 100));
+        producer.send(
+            new ProducerRecord<>(
+                Topics.EVENTS_RESOLVED, WS + ":" + profileId(i), TestKafka.write(e)));
+      }
+      producer.flush();
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+      while (applied() - before < EVENTS && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      line(
+          "events: %,d resolved events (half identify with a trait change, half track) applied in %.1f s: %,.0f events/s (%.0f applied)",
+          EVENTS, seconds, (applied() - before) / seconds, applied() - before);
+    }
+  }
+
+  private void stages() {
+    var apply = metrics.find("cdp.profile.event.apply").timer();
+    if (apply != null) {
+      line(
+          "  event apply (timeline, profile write, outbox, mark applied) mean %.2f ms",
+          apply.mean(TimeUnit.MILLISECONDS));
+    }
+    var flush = metrics.find("cdp.profile.outbox.flush").timer();
+    if (flush != null) {
+      line(
+          "  outbox flush (audit, identifier index; ProfileChanged not awaited) mean %.2f ms",
+          flush.mean(TimeUnit.MILLISECONDS));
+    }
+  }
+
+  private double applied() {
+    return metrics.counter("cdp.profile.events", "outcome", "applied").count();
+  }
+
+  private static double pct(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+  }
+}
