@@ -50,6 +50,14 @@ public class SourceRegistry {
         .map(source -> Optional.ofNullable(source).map(this::context));
   }
 
+  /** A source by id, uncached (bulk imports look it up once per run). */
+  @WithSession
+  public Uni<Optional<SourceContext>> bySource(String workspaceId, String sourceId) {
+    return sources
+        .find(workspaceId, sourceId)
+        .map(source -> Optional.ofNullable(source).map(this::context));
+  }
+
   @CacheInvalidateAll(cacheName = CACHE)
   public Uni<Void> invalidate() {
     return Uni.createFrom().voidItem();

@@ -3,7 +3,7 @@ package org.opencdp.ingestion.tracking;
 import org.opencdp.contracts.EventEnvelope;
 
 /** What became of one message of a request. */
-sealed interface Outcome {
+public sealed interface Outcome {
   int index();
 
   /** Valid, to be published. */
