@@ -348,4 +348,26 @@ class ProfileEventsTest {
         .atMost(Duration.ofSeconds(10))
         .until(() -> profiles.find(id).first().get("outbox") == null);
   }
+
+  @Test
+  void traitKeysThatLookLikeOperatorsOrPathsAreStoredAndReturnedAsSent() {
+    String profileId = Events.newProfileId();
+    TestKafka.send(
+        Events.identify(
+            WS,
+            profileId,
+            "u1",
+            base,
+            Map.of("prefs", Map.of("a.b", 1, "$where", "x", "100%", true))));
+    awaitEvents(WS, profileId, 1);
+    TestKafka.send(Events.identify(WS, profileId, "u1", base.plusSeconds(1), Map.of("other", 1)));
+    awaitEvents(WS, profileId, 2); // a second write must keep the stored form intact
+
+    Map<String, Object> prefs =
+        as(WS).get("/v1/profiles/" + profileId).jsonPath().getMap("traits.prefs");
+    assertThat(prefs)
+        .containsEntry("a.b", 1)
+        .containsEntry("$where", "x")
+        .containsEntry("100%", true);
+  }
 }

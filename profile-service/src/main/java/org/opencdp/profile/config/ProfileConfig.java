@@ -63,7 +63,7 @@ public interface ProfileConfig {
     int maxRetries();
 
     /** Event keys remembered in each profile document to make re-application a no-op. */
-    @WithDefault("256")
+    @WithDefault("32")
     int dedupWindow();
   }
 

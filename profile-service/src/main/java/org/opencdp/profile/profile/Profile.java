@@ -38,6 +38,12 @@ public final class Profile {
   final LinkedHashSet<String> recentEventKeys = new LinkedHashSet<>();
   final Outbox outbox = new Outbox();
 
+  /**
+   * Stored (encrypted) forms as loaded, keyed by trait name + event key and by identifier hash, so
+   * that unchanged values are written back without re-encrypting them.
+   */
+  final Map<String, Object> storedForms = new java.util.HashMap<>();
+
   public Profile(String workspaceId, String profileId) {
     this.workspaceId = workspaceId;
     this.profileId = profileId;

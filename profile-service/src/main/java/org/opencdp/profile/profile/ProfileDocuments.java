@@ -40,14 +40,28 @@ public class ProfileDocuments {
     doc.put("suppressed", p.suppressed);
     Document traits = new Document();
     p.traits.forEach(
-        (k, s) ->
-            traits.put(BsonValues.escapeKey(k), stamp(s, protector.protect(ws, k, s.value()))));
+        (k, s) -> {
+          Object stored = p.storedForms.get("t|" + k + "|" + s.eventKey());
+          if (stored == null) {
+            stored = BsonValues.toStored(protector.protect(ws, k, s.value()));
+          }
+          traits.put(BsonValues.escapeKey(k), stamp(s, stored));
+        });
     doc.put("traits", traits);
     Document consent = new Document();
     p.consent.forEach((k, s) -> consent.put(BsonValues.escapeKey(k), stamp(s, s.value())));
     doc.put("consent", consent);
     List<Document> ids = new ArrayList<>();
-    p.identifiers.values().forEach(i -> ids.add(identifier(ws, i)));
+    p.identifiers
+        .values()
+        .forEach(
+            i -> {
+              Object stored = p.storedForms.get("i|" + i.hash());
+              ids.add(
+                  stored == null
+                      ? identifier(ws, i)
+                      : new Document("t", i.type()).append("v", stored).append("h", i.hash()));
+            });
     doc.put("identifiers", ids);
     Document states = new Document();
     p.computedStates.forEach(
@@ -97,9 +111,10 @@ public class ProfileDocuments {
       traits.forEach(
           (k, v) -> {
             Document s = (Document) v;
-            p.traits.put(
-                BsonValues.unescapeKey(k),
-                stamp(s, protector.reveal(ws, BsonValues.fromStored(s.get("v")))));
+            String name = BsonValues.unescapeKey(k);
+            Stamp stamp = stamp(s, protector.reveal(ws, BsonValues.fromStored(s.get("v"))));
+            p.traits.put(name, stamp);
+            p.storedForms.put("t|" + name + "|" + stamp.eventKey(), s.get("v"));
           });
     }
     Document consent = doc.get("consent", Document.class);
@@ -112,6 +127,7 @@ public class ProfileDocuments {
     for (Document i : doc.getList("identifiers", Document.class, List.of())) {
       KnownIdentifier known = identifier(ws, i);
       p.identifiers.put(known.hash(), known);
+      p.storedForms.put("i|" + known.hash(), i.getString("v"));
     }
     Document states = doc.get("computedStates", Document.class);
     if (states != null) {
@@ -194,7 +210,7 @@ public class ProfileDocuments {
   }
 
   private static Document stamp(Stamp s, Object storedValue) {
-    return new Document("v", BsonValues.toStored(storedValue))
+    return new Document("v", storedValue)
         .append("src", s.source())
         .append("ek", s.eventKey())
         .append("at", date(s.at()));
