@@ -256,6 +256,44 @@ class TrackingApiTest {
         .header("Access-Control-Allow-Origin", "https://shop.example.com");
   }
 
+  @Test
+  void servesSdkSettingsPointingBackAtTheGateway() {
+    given()
+        .get("/v1/projects/{key}/settings", tenant.writeKey())
+        .then()
+        .statusCode(200)
+        .body("integrations.'Segment.io'.apiKey", equalTo(tenant.writeKey()))
+        .body("integrations.'Segment.io'.apiHost", org.hamcrest.Matchers.endsWith("/v1"));
+    given().get("/v1/projects/{key}/settings", "wk_unknown").then().statusCode(404);
+  }
+
+  @Test
+  void countsEventsPerSourceAndOutcomeInPrometheusMetrics() {
+    String body = batchOf(tenant.writeKey(), "metric-1");
+    given().contentType(ContentType.JSON).body(body).post("/v1/batch").then().statusCode(200);
+    given().contentType(ContentType.JSON).body(body).post("/v1/batch").then().statusCode(200);
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(
+            org.hamcrest.Matchers.containsString(
+                "cdp_ingest_events_total{outcome=\"accepted\",source=\"web\"}"))
+        .body(
+            org.hamcrest.Matchers.containsString(
+                "cdp_ingest_events_total{outcome=\"duplicate\",source=\"web\"}"))
+        .body(org.hamcrest.Matchers.containsString("cdp_ingest_kafka_ack_seconds"));
+  }
+
+  @Test
+  void readinessChecksKafkaPostgresAndRedis() {
+    String health = given().get("/q/health/ready").then().statusCode(200).extract().asString();
+    assertThat(health)
+        .contains("Kafka")
+        .contains("Redis")
+        .containsIgnoringCase("Reactive PostgreSQL");
+  }
+
   static String batchOf(String writeKey, String messageId) {
     return """
         {"writeKey":"%s","batch":[{"type":"track","userId":"u1","event":"Viewed","messageId":"%s"}]}

@@ -2,11 +2,14 @@ package org.opencdp.ingestion.tracking;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -54,6 +57,40 @@ class TrackingResource {
       @RestHeader(HttpHeaders.CONTENT_ENCODING) String contentEncoding,
       @RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
     return ingest(TrackingCall.BATCH, body, contentEncoding, authorization);
+  }
+
+  /**
+   * The settings analytics-kotlin (and analytics.js when pointed here) fetch before sending: they
+   * tell the SDK to send to this gateway. Unknown keys get 404 and the SDK keeps its defaults.
+   */
+  @GET
+  @Path("projects/{writeKey}/settings")
+  @Operation(summary = "SDK settings for a write key (analytics-kotlin, analytics.js)")
+  public Uni<Map<String, Object>> settings(@RestPath String writeKey, @Context UriInfo uri) {
+    String apiHost = uri.getBaseUri().getAuthority() + "/v1";
+    return tracking
+        .knowsWriteKey(writeKey)
+        .map(
+            known -> {
+              if (!known) {
+                throw ProblemException.notFound("Unknown write key.");
+              }
+              return Map.of(
+                  "integrations",
+                  Map.of(
+                      "Segment.io",
+                      Map.of(
+                          "apiKey",
+                          writeKey,
+                          "apiHost",
+                          apiHost,
+                          "protocol",
+                          uri.getBaseUri().getScheme())),
+                  "plan",
+                  Map.of("track", Map.of(), "identify", Map.of(), "group", Map.of()),
+                  "edgeFunction",
+                  Map.of());
+            });
   }
 
   private Uni<Map<String, Object>> ingest(

@@ -49,6 +49,10 @@ class TrackingService {
   /** What the gateway answers for a request that was (at least partly) accepted. */
   record Result(int accepted, int duplicates, List<Map<String, Object>> rejected) {}
 
+  Uni<Boolean> knowsWriteKey(String writeKey) {
+    return sources.byWriteKey(writeKey).map(java.util.Optional::isPresent);
+  }
+
   Uni<Result> ingest(
       TrackingCall call, byte[] rawBody, String contentEncoding, String basicAuthKey) {
     Instant receivedAt = clock.instant();
