@@ -21,7 +21,13 @@ class HealthTest {
 
   @Test
   void servesOpenApiAndPrometheusMetrics() {
-    given().when().get("/q/openapi").then().statusCode(200);
+    given()
+        .when()
+        .get("/q/openapi?format=json")
+        .then()
+        .statusCode(200)
+        .body("paths", org.hamcrest.Matchers.hasKey("/v1/profiles/{ref}"))
+        .body("components.securitySchemes.workspaceToken.scheme", equalTo("bearer"));
     given().when().get("/q/metrics").then().statusCode(200);
   }
 }

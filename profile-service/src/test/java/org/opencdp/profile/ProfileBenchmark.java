@@ -90,6 +90,7 @@ class ProfileBenchmark {
     openLoop(http, "by identifier", i -> "/v1/profiles/email:" + email(i));
     events();
     stages();
+    line("load average at end %s", loadAverage());
     java.nio.file.Files.writeString(java.nio.file.Path.of("target", "benchmark.txt"), report);
     Log.info("\n" + report);
   }
@@ -155,6 +156,9 @@ class ProfileBenchmark {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     line("store: mongo-java-server %s (in-memory, same JVM) -- NOT MongoDB", "1.47.0");
+    line(
+        "machine: %d cores, load average at start %s",
+        Runtime.getRuntime().availableProcessors(), loadAverage());
     line(
         "seeded %,d profiles (+%,d identifier index entries) in %.1f s",
         PROFILES, PROFILES * 2, seconds);
@@ -314,6 +318,14 @@ class ProfileBenchmark {
       line(
           "  outbox flush (audit, identifier index; ProfileChanged not awaited) mean %.2f ms",
           flush.mean(TimeUnit.MILLISECONDS));
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
     }
   }
 

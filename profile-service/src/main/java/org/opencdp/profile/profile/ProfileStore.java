@@ -53,10 +53,7 @@ public class ProfileStore {
     } else {
       write =
           profiles
-              .replaceOne(
-                  Filters.and(
-                      Filters.eq("_id", doc.get("_id")), Filters.eq("version", profile.version)),
-                  doc)
+              .replaceOne(versioned(doc.get("_id"), profile.version), doc)
               .map(r -> r.getMatchedCount() == 1);
     }
     return write.invoke(
@@ -71,9 +68,7 @@ public class ProfileStore {
   public Uni<Void> clearOutbox(String workspaceId, String profileId, long version) {
     return profiles
         .updateOne(
-            Filters.and(
-                Filters.eq("_id", ProfileDocuments.id(workspaceId, profileId)),
-                Filters.eq("version", version)),
+            versioned(ProfileDocuments.id(workspaceId, profileId), version),
             Updates.unset("outbox"))
         .replaceWithVoid();
   }
@@ -85,9 +80,7 @@ public class ProfileStore {
   public Uni<Void> clearOutboxStoreWork(String workspaceId, String profileId, long version) {
     return profiles
         .updateOne(
-            Filters.and(
-                Filters.eq("_id", ProfileDocuments.id(workspaceId, profileId)),
-                Filters.eq("version", version)),
+            versioned(ProfileDocuments.id(workspaceId, profileId), version),
             Updates.combine(Updates.unset("outbox.audit"), Updates.unset("outbox.ids")))
         .replaceWithVoid();
   }
@@ -142,6 +135,15 @@ public class ProfileStore {
     return profiles
         .insertMany(batch.stream().map(p -> documents.toDocument(p, 1)).toList())
         .replaceWithVoid();
+  }
+
+  /**
+   * {@code {_id, version}} as a plain document: served by the _id index on MongoDB, and by the
+   * unique {_id, version} index on mongo-java-server (which only uses an index whose keys equal the
+   * filter's keys, and never for {@code $and}).
+   */
+  private static Document versioned(Object id, long version) {
+    return new Document("_id", id).append("version", version);
   }
 
   static boolean isDuplicateKey(Throwable failure) {
