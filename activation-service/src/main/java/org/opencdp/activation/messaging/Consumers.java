@@ -1,0 +1,87 @@
+package org.opencdp.activation.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.opencdp.activation.journey.TriggerService;
+import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.SegmentMembershipChanged;
+
+/**
+ * The three inputs: profile snapshots ({@code cdp.profiles.changed}), segment membership changes
+ * ({@code cdp.segments.membership}) and resolved events ({@code cdp.events.resolved}). Offsets are
+ * committed after the batch's writes are durable.
+ */
+@ApplicationScoped
+public class Consumers {
+  private final KeyedBatch batches;
+  private final TriggerService triggers;
+  private final ObjectMapper json;
+
+  Consumers(KeyedBatch batches, TriggerService triggers, ObjectMapper json) {
+    this.batches = batches;
+    this.triggers = triggers;
+    this.json = json;
+  }
+
+  @Incoming(Channels.PROFILES)
+  @Blocking
+  public void profiles(ConsumerRecords<String, String> records) {
+    batches.process(
+        records,
+        payload -> {
+          ProfileChanged change = read(payload, ProfileChanged.class);
+          if (change.workspaceId() == null || change.profileId() == null) {
+            throw new KeyedBatch.PoisonMessage("ProfileChanged without workspaceId or profileId");
+          }
+          triggers.onProfile(change);
+        });
+  }
+
+  @Incoming(Channels.MEMBERSHIP)
+  @Blocking
+  public void memberships(ConsumerRecords<String, String> records) {
+    batches.process(
+        records,
+        payload -> {
+          SegmentMembershipChanged change = read(payload, SegmentMembershipChanged.class);
+          if (change.workspaceId() == null
+              || change.profileId() == null
+              || change.segmentId() == null
+              || change.kind() == null
+              || change.changeId() == null) {
+            throw new KeyedBatch.PoisonMessage(
+                "SegmentMembershipChanged without workspaceId, profileId, segmentId, kind or changeId");
+          }
+          triggers.onMembership(change);
+        });
+  }
+
+  @Incoming(Channels.EVENTS)
+  @Blocking
+  public void events(ConsumerRecords<String, String> records) {
+    batches.process(
+        records,
+        payload -> {
+          EventEnvelope event = read(payload, EventEnvelope.class);
+          if (event.workspaceId() == null || event.messageId() == null) {
+            throw new KeyedBatch.PoisonMessage("event without workspaceId or messageId");
+          }
+          triggers.onEvent(event);
+        });
+  }
+
+  private <T> T read(String payload, Class<T> type) {
+    if (payload == null) {
+      throw new KeyedBatch.PoisonMessage("empty message");
+    }
+    try {
+      return json.readValue(payload, type);
+    } catch (Exception e) {
+      throw new KeyedBatch.PoisonMessage("unreadable " + type.getSimpleName());
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package org.opencdp.activation.messaging;
+
+import io.quarkus.logging.Log;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.opencdp.activation.config.ActivationConfig;
+import org.opencdp.contracts.Topics;
+
+/**
+ * Processes one Kafka poll: records with the same key (workspace + profile) in order, different
+ * keys in parallel. A record that cannot be read goes to {@code <topic>.dlq} with the reason; a
+ * failure of our infrastructure is retried with back-off, then fails the batch (nothing is
+ * committed and the channel stops, so no message is lost).
+ */
+@ApplicationScoped
+public class KeyedBatch {
+  /** Thrown by a handler for a message that will never be processable. */
+  public static class PoisonMessage extends RuntimeException {
+    public PoisonMessage(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /** Handles one record. */
+  @FunctionalInterface
+  public interface Handler {
+    void handle(String payload);
+  }
+
+  private static final int INFRASTRUCTURE_RETRIES = 5;
+
+  private final ExecutorService pool;
+  private final MutinyEmitter<String> dlq;
+
+  KeyedBatch(ActivationConfig config, @Channel(Channels.DLQ_OUT) MutinyEmitter<String> dlq) {
+    AtomicInteger n = new AtomicInteger();
+    this.pool =
+        Executors.newFixedThreadPool(
+            config.consumerParallelism(),
+            r -> {
+              Thread t = new Thread(r, "activation-consumer-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.dlq = dlq;
+  }
+
+  public void process(ConsumerRecords<String, String> records, Handler handler) {
+    Map<String, List<ConsumerRecord<String, String>>> byKey = new LinkedHashMap<>();
+    for (ConsumerRecord<String, String> record : records) {
+      byKey.computeIfAbsent(String.valueOf(record.key()), k -> new ArrayList<>()).add(record);
+    }
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (List<ConsumerRecord<String, String>> group : byKey.values()) {
+      all.add(
+          CompletableFuture.runAsync(() -> group.forEach(record -> one(record, handler)), pool));
+    }
+    CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
+  }
+
+  private void one(ConsumerRecord<String, String> record, Handler handler) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        handler.handle(record.value());
+        return;
+      } catch (PoisonMessage poison) {
+        deadLetter(record, poison.getMessage());
+        return;
+      } catch (RuntimeException e) {
+        if (attempt > INFRASTRUCTURE_RETRIES) {
+          Log.errorf(
+              "%s offset %d failed %d times: %s",
+              record.topic(), record.offset(), attempt, e.getClass().getName());
+          throw e;
+        }
+        try {
+          Thread.sleep(Math.min(5_000L, 100L << attempt));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void deadLetter(ConsumerRecord<String, String> record, String reason) {
+    Log.warnf("%s offset %d dead-lettered: %s", record.topic(), record.offset(), reason);
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("dead-letter-reason", reason.getBytes(StandardCharsets.UTF_8));
+    dlq.sendMessage(
+            Message.of(record.value() == null ? "" : record.value())
+                .addMetadata(
+                    OutgoingKafkaRecordMetadata.<String>builder()
+                        .withTopic(record.topic() + Topics.DLQ_SUFFIX)
+                        .withKey(record.key())
+                        .withHeaders(headers)
+                        .build()))
+        .await()
+        .indefinitely();
+  }
+
+  @PreDestroy
+  void close() {
+    pool.shutdownNow();
+  }
+}

@@ -1,0 +1,178 @@
+package org.opencdp.activation.profile;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.opencdp.contracts.Identifier;
+import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.SegmentMembershipChanged;
+
+/**
+ * Profile snapshots, segment memberships and consent refusals recorded here (unsubscribe links), in
+ * PostgreSQL. Blocking API for worker threads. Every query filters on the workspace.
+ */
+@ApplicationScoped
+public class ProfileStore {
+  /** The snapshot and whether the category is refused locally (unsubscribe link). */
+  public record Gate(Snapshot snapshot, boolean suppressed) {
+    public boolean consented(String category) {
+      return !suppressed
+          && !snapshot.deleted()
+          && Boolean.TRUE.equals(snapshot.consent().get(category));
+    }
+  }
+
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private static final TypeReference<Map<String, Boolean>> CONSENT = new TypeReference<>() {};
+  private static final TypeReference<List<Identifier>> IDENTIFIERS = new TypeReference<>() {};
+
+  private final Pool pool;
+  private final ObjectMapper json;
+
+  ProfileStore(Pool pool, ObjectMapper json) {
+    this.pool = pool;
+    this.json = json;
+  }
+
+  /** Keeps the newest version only; older or repeated messages change nothing. */
+  public void apply(ProfileChanged change) {
+    OffsetDateTime at = time(change.occurredAt() == null ? Instant.now() : change.occurredAt());
+    pool.preparedQuery(
+            "insert into act_profile (workspace_id, profile_id, version, traits, consent,"
+                + " identifiers, deleted, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8)"
+                + " on conflict (workspace_id, profile_id) do update set version = excluded.version,"
+                + " traits = excluded.traits, consent = excluded.consent,"
+                + " identifiers = excluded.identifiers, deleted = excluded.deleted,"
+                + " updated_at = excluded.updated_at where act_profile.version < excluded.version")
+        .executeAndAwait(
+            Tuple.from(
+                List.of(
+                    change.workspaceId(),
+                    change.profileId(),
+                    change.version(),
+                    write(change.traits() == null ? Map.of() : change.traits()),
+                    write(change.consent() == null ? Map.of() : change.consent()),
+                    write(change.identifiers() == null ? List.of() : change.identifiers()),
+                    change.deleted(),
+                    at)));
+    if (change.consent() != null) {
+      List<String> granted = new ArrayList<>();
+      change
+          .consent()
+          .forEach(
+              (category, value) -> {
+                if (Boolean.TRUE.equals(value)) {
+                  granted.add(category);
+                }
+              });
+      if (!granted.isEmpty()) {
+        // consent granted again after an unsubscribe (a newer profile state) lifts the refusal
+        pool.preparedQuery(
+                "delete from act_suppression where workspace_id = $1 and profile_id = $2"
+                    + " and category = any($3) and created_at < $4")
+            .executeAndAwait(
+                Tuple.of(
+                    change.workspaceId(), change.profileId(), granted.toArray(new String[0]), at));
+      }
+    }
+  }
+
+  public Optional<Snapshot> find(String workspaceId, String profileId) {
+    RowSet<Row> rows =
+        pool.preparedQuery("select * from act_profile where workspace_id = $1 and profile_id = $2")
+            .executeAndAwait(Tuple.of(workspaceId, profileId));
+    return rows.rowCount() == 0 ? Optional.empty() : Optional.of(snapshot(rows.iterator().next()));
+  }
+
+  /** The snapshot plus the local refusal of one consent category, in one query. */
+  public Optional<Gate> gate(String workspaceId, String profileId, String category) {
+    RowSet<Row> rows =
+        pool.preparedQuery(
+                "select p.*, exists (select 1 from act_suppression s where s.workspace_id ="
+                    + " p.workspace_id and s.profile_id = p.profile_id and s.category = $3)"
+                    + " as suppressed from act_profile p where p.workspace_id = $1"
+                    + " and p.profile_id = $2")
+            .executeAndAwait(Tuple.of(workspaceId, profileId, category));
+    if (rows.rowCount() == 0) {
+      return Optional.empty();
+    }
+    Row row = rows.iterator().next();
+    return Optional.of(new Gate(snapshot(row), row.getBoolean("suppressed")));
+  }
+
+  public void apply(SegmentMembershipChanged change) {
+    if (change.kind() == SegmentMembershipChanged.Kind.ENTERED) {
+      pool.preparedQuery(
+              "insert into act_membership (workspace_id, profile_id, segment_id, since)"
+                  + " values ($1, $2, $3, $4) on conflict do nothing")
+          .executeAndAwait(
+              Tuple.of(
+                  change.workspaceId(),
+                  change.profileId(),
+                  change.segmentId(),
+                  time(change.occurredAt() == null ? Instant.now() : change.occurredAt())));
+    } else {
+      pool.preparedQuery(
+              "delete from act_membership where workspace_id = $1 and profile_id = $2"
+                  + " and segment_id = $3")
+          .executeAndAwait(Tuple.of(change.workspaceId(), change.profileId(), change.segmentId()));
+    }
+  }
+
+  public boolean isMember(String workspaceId, String profileId, String segmentId) {
+    return pool.preparedQuery(
+                "select 1 from act_membership where workspace_id = $1 and profile_id = $2"
+                    + " and segment_id = $3")
+            .executeAndAwait(Tuple.of(workspaceId, profileId, segmentId))
+            .rowCount()
+        > 0;
+  }
+
+  /** Records a refusal; true when it is new. */
+  public boolean suppress(String workspaceId, String profileId, String category, Instant at) {
+    return pool.preparedQuery(
+                "insert into act_suppression (workspace_id, profile_id, category, created_at)"
+                    + " values ($1, $2, $3, $4) on conflict do nothing")
+            .executeAndAwait(Tuple.of(workspaceId, profileId, category, time(at)))
+            .rowCount()
+        > 0;
+  }
+
+  private Snapshot snapshot(Row row) {
+    try {
+      return new Snapshot(
+          row.getString("workspace_id"),
+          row.getString("profile_id"),
+          row.getLong("version"),
+          json.readValue(row.getString("traits"), MAP),
+          json.readValue(row.getString("consent"), CONSENT),
+          json.readValue(row.getString("identifiers"), IDENTIFIERS),
+          row.getBoolean("deleted"));
+    } catch (Exception e) {
+      throw new IllegalStateException("stored profile snapshot unreadable", e);
+    }
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (Exception e) {
+      throw new IllegalStateException("not writable as JSON", e);
+    }
+  }
+
+  public static OffsetDateTime time(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+}

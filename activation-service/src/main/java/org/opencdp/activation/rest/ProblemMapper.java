@@ -1,0 +1,78 @@
+package org.opencdp.activation.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.UUID;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place that turns failures into RFC 9457 problem+json: client faults are 4xx and logged at
+ * WARN; anything else is a 500 with an error id, logged at ERROR by exception type only (database
+ * messages can quote identifier values, which are personal data).
+ */
+public class ProblemMapper {
+
+  @ServerExceptionMapper
+  public Response problem(ProblemException failure, UriInfo uri) {
+    Log.warnf("%s %s: %s", failure.status(), uri.getPath(), failure.getMessage());
+    return Problems.response(
+        failure.status(), failure.title(), failure.getMessage(), uri.getPath());
+  }
+
+  @ServerExceptionMapper
+  public Response unreadable(JsonProcessingException failure, UriInfo uri) {
+    Log.warnf("400 %s: unreadable JSON body", uri.getPath());
+    return Problems.response(
+        400,
+        "Invalid request",
+        "the request body is not valid JSON for this endpoint"
+            + (failure.getLocation() == null
+                ? ""
+                : " (line "
+                    + failure.getLocation().getLineNr()
+                    + ", column "
+                    + failure.getLocation().getColumnNr()
+                    + ")"),
+        uri.getPath());
+  }
+
+  @ServerExceptionMapper
+  public Response http(WebApplicationException failure, UriInfo uri) {
+    int status = failure.getResponse().getStatus();
+    if (status >= 500) {
+      return unexpected(failure, uri);
+    }
+    Response.StatusType type = failure.getResponse().getStatusInfo();
+    String detail =
+        switch (status) {
+          case 404 -> "no such resource";
+          case 405 -> "this method is not allowed on this resource";
+          case 406 -> "this resource produces application/json";
+          case 415 -> "send the body as application/json";
+          default -> "the request cannot be processed";
+        };
+    if (failure.getCause() instanceof JsonProcessingException json) {
+      return unreadable(json, uri);
+    }
+    return Problems.response(status, type.getReasonPhrase(), detail, uri.getPath());
+  }
+
+  @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 100)
+  public Response unexpected(Throwable failure, UriInfo uri) {
+    String errorId = UUID.randomUUID().toString();
+    Log.errorf(
+        "500 %s (error %s): %s%s",
+        uri.getPath(),
+        errorId,
+        failure.getClass().getName(),
+        failure.getCause() == null ? "" : " caused by " + failure.getCause().getClass().getName());
+    return Problems.response(
+        500,
+        "Internal error",
+        "the request failed on our side; quote error id " + errorId,
+        uri.getPath());
+  }
+}

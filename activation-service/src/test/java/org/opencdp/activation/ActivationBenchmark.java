@@ -1,0 +1,196 @@
+package org.opencdp.activation;
+
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.logging.Log;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.opencdp.activation.support.ActivationTestBase;
+import org.opencdp.activation.support.Kafka;
+import org.opencdp.activation.support.Receiver;
+import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.SegmentMembershipChanged;
+import org.opencdp.contracts.Topics;
+import org.opencdp.testsupport.KafkaResource;
+import org.opencdp.testsupport.PostgresResource;
+import org.opencdp.testsupport.RedisResource;
+
+/**
+ * On demand only (not part of {@code mvn verify}): {@code mvn -B -ntp -pl activation-service verify
+ * -Pbenchmark}. Measures, on the real broker, PostgreSQL and Redis of the test JVM and a local
+ * webhook receiver: latency from a segment entry produced to Kafka to the webhook request received
+ * (p50/p99), and deliveries per second for a burst of segment entries.
+ */
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(RedisResource.class)
+@QuarkusTest
+class ActivationBenchmark extends ActivationTestBase {
+  private static final int LATENCY_SAMPLES = Integer.getInteger("bench.latency", 300);
+  private static final int BURST = Integer.getInteger("bench.burst", 5000);
+
+  @Inject Pool pool;
+
+  @Test
+  void segmentEntryToWebhookLatencyAndThroughput() throws Exception {
+    Receiver.Endpoint hook = Receiver.endpoint(200);
+    String destination =
+        createDestination("WEBHOOK", Map.of("url", hook.url, "maxConcurrency", 32), "bench-secret");
+    String segment = unique("bench");
+    String campaign =
+        createCampaign(
+            campaign(
+                segmentEntered(segment),
+                List.of(send(destination, null, "Hi {traits.firstName ?: 'there'}"))));
+
+    List<String> latencyProfiles = profiles("lat", LATENCY_SAMPLES);
+    List<String> burstProfiles = profiles("burst", BURST);
+
+    // warm-up
+    for (int i = 0; i < 50; i++) {
+      enter(latencyProfiles.get(i), segment);
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> hook.count() >= 50);
+
+    // latency: one entry every 20 ms
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    int before = hook.count();
+    for (int i = 50; i < LATENCY_SAMPLES; i++) {
+      String p = latencyProfiles.get(i);
+      sentAt.put(p, System.nanoTime());
+      enter(p, segment);
+      Thread.sleep(20);
+    }
+    int expected = before + LATENCY_SAMPLES - 50;
+    await().atMost(Duration.ofSeconds(120)).until(() -> hook.count() >= expected);
+    List<Long> latencies = new ArrayList<>();
+    for (Receiver.Request r : hook.received) {
+      for (var e : sentAt.entrySet()) {
+        if (r.body().contains("\"profileId\":\"" + e.getKey() + "\"")) {
+          latencies.add(r.nanos() - e.getValue());
+        }
+      }
+    }
+    long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+
+    // throughput: a burst of entries produced as fast as possible
+    int startCount = hook.count();
+    long burstStart = System.nanoTime();
+    for (String p : burstProfiles) {
+      enter(p, segment);
+    }
+    Kafka.producer().flush();
+    long produced = System.nanoTime();
+    await()
+        .atMost(Duration.ofSeconds(600))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> hook.count() >= startCount + BURST);
+    long done = System.nanoTime();
+    double seconds = (done - burstStart) / 1e9;
+
+    String report =
+        String.format(
+            "%n=== activation benchmark ===%n"
+                + "latency segment entry -> webhook received, %d samples: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n"
+                + "burst of %d segment entries: produced in %.2f s, all webhooks received after %.2f s"
+                + " -> %.0f deliveries/s%n",
+            sorted.length,
+            percentile(sorted, 50),
+            percentile(sorted, 99),
+            sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6,
+            BURST,
+            (produced - burstStart) / 1e9,
+            seconds,
+            BURST / seconds);
+    Log.info(report);
+    java.nio.file.Files.writeString(java.nio.file.Path.of("target", "benchmark.txt"), report);
+    awaitStatus(campaign, "DELIVERED", LATENCY_SAMPLES + BURST);
+  }
+
+  private static double percentile(long[] sorted, int p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, index)] / 1e6;
+  }
+
+  private static void enter(String profile, String segment) {
+    Kafka.producer()
+        .send(
+            new ProducerRecord<>(
+                Topics.SEGMENTS_MEMBERSHIP,
+                WS + ":" + profile,
+                write(
+                    new SegmentMembershipChanged(
+                        UUID.randomUUID().toString(),
+                        WS,
+                        profile,
+                        segment,
+                        "bench",
+                        1,
+                        SegmentMembershipChanged.Kind.ENTERED,
+                        "bench",
+                        Instant.now()))));
+  }
+
+  private List<String> profiles(String prefix, int n) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String p = prefix + "-" + UUID.randomUUID();
+      ids.add(p);
+      Kafka.producer()
+          .send(
+              new ProducerRecord<>(
+                  Topics.PROFILES_CHANGED,
+                  WS + ":" + p,
+                  write(
+                      new ProfileChanged(
+                          WS,
+                          p,
+                          1,
+                          List.of("traits"),
+                          Map.of("firstName", "Bench"),
+                          Map.of(),
+                          Map.of("marketing", true),
+                          List.of(),
+                          null,
+                          Instant.now(),
+                          false))));
+    }
+    Kafka.producer().flush();
+    await()
+        .atMost(Duration.ofSeconds(300))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                pool.preparedQuery(
+                            "select count(*) as n from act_profile where workspace_id = $1 and profile_id = any($2)")
+                        .executeAndAwait(Tuple.of(WS, ids.toArray(new String[0])))
+                        .iterator()
+                        .next()
+                        .getLong("n")
+                    == n);
+    return ids;
+  }
+
+  private static String write(Object value) {
+    try {
+      return Kafka.JSON.writeValueAsString(value);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
