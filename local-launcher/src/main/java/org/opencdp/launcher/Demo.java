@@ -36,6 +36,20 @@ final class Demo {
     String anonymousId = "anon-" + UUID.randomUUID().toString().substring(0, 8);
     String userId = "demo-user-" + UUID.randomUUID().toString().substring(0, 8);
     LocalPlatform.say("\nDemo: a visitor browses anonymously, signs up, then buys");
+    String segmentId = "pro-" + UUID.randomUUID().toString().substring(0, 8);
+    send(
+        authorized(
+                urls.get("segment-service")
+                    + "/v1/workspaces/"
+                    + LocalPlatform.DEMO_WORKSPACE
+                    + "/segments")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"id\":\"%s\",\"name\":\"Pro plan customers\",\"condition\":{\"trait\":\"plan\",\"op\":\"equals\",\"value\":\"pro\"}}"
+                        .formatted(segmentId)))
+            .header("Content-Type", "application/json")
+            .build());
+    LocalPlatform.say("  0. marketer created segment " + segmentId + ": trait plan equals \"pro\"");
     String batch =
         """
         {"batch":[
@@ -60,9 +74,37 @@ final class Demo {
             + " built from them:");
     LocalPlatform.say(
         "     " + profile.toString().substring(0, Math.min(600, profile.toString().length())));
+    String profileId = profile.path("profileId").asText();
+    awaitMember(segmentId, profileId);
     LocalPlatform.say(
-        "  3. segment membership and delivery: segment-service and activation-service are not wired into"
-            + " this demo yet (issues 5 and 6).");
+        "  3. profile " + profileId + " entered segment " + segmentId + " (membership in Redis)");
+    LocalPlatform.say(
+        "  4. delivery: activation-service is not wired into this demo yet (issue 6).");
+  }
+
+  private void awaitMember(String segmentId, String profileId) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    String url =
+        urls.get("segment-service")
+            + "/v1/workspaces/"
+            + LocalPlatform.DEMO_WORKSPACE
+            + "/segments/"
+            + segmentId
+            + "/members/"
+            + profileId;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> response = exchange(authorized(url).GET().build());
+      if (response.statusCode() == 200 && parse(response.body()).path("member").asBoolean()) {
+        return;
+      }
+      sleep(500);
+    }
+    throw new IllegalStateException(
+        "profile " + profileId + " did not enter " + segmentId + " in " + WAIT);
+  }
+
+  private HttpRequest.Builder authorized(String url) {
+    return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
   }
 
   private JsonNode awaitProfile(String identifier) {

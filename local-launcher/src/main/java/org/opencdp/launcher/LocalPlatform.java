@@ -95,7 +95,10 @@ public final class LocalPlatform {
     common.put("CDP_MONGODB_URL", mongo.connectionString());
     String tokens = DEMO_WORKSPACE + ":" + Sha256.hex(DEMO_TOKEN);
     common.put("CDP_AUTH_WORKSPACE_TOKENS", tokens);
+    // Each service reads its own variable for now (see the services' READMEs).
     common.put("CDP_PROFILE_AUTH_WORKSPACE_TOKENS", tokens);
+    common.put("CDP_SEGMENT_AUTH_WORKSPACE_TOKENS", tokens);
+    common.put("CDP_ACTIVATION_AUTH_WORKSPACE_TOKENS", tokens);
     common.put("CDP_PROFILE_CRYPTO_ENCRYPTION_KEY", "bG9jYWwtb25seS0zMi1ieXRlLWFlcy1rZXktMDAwMDA=");
     common.put("CDP_PROFILE_CRYPTO_HMAC_KEY", "bG9jYWwtb25seS1obWFjLWtleS1mb3ItcHJvZmlsZXM=");
 
