@@ -25,11 +25,13 @@ final class Demo {
   private final Map<String, String> urls;
   private final String writeKey;
   private final String token;
+  private final WebhookReceiver webhook;
 
-  Demo(Map<String, String> urls, String writeKey, String token) {
+  Demo(Map<String, String> urls, String writeKey, String token, WebhookReceiver webhook) {
     this.urls = urls;
     this.writeKey = writeKey;
     this.token = token;
+    this.webhook = webhook;
   }
 
   void run() {
@@ -50,6 +52,10 @@ final class Demo {
             .header("Content-Type", "application/json")
             .build());
     LocalPlatform.say("  0. marketer created segment " + segmentId + ": trait plan equals \"pro\"");
+    String destinationId = createWebhookDestination();
+    createWelcomeCampaign(segmentId, destinationId);
+    LocalPlatform.say(
+        "     and a campaign: on entering it, send a personalised webhook to " + webhook.url());
     String batch =
         """
         {"batch":[
@@ -78,8 +84,37 @@ final class Demo {
     awaitMember(segmentId, profileId);
     LocalPlatform.say(
         "  3. profile " + profileId + " entered segment " + segmentId + " (membership in Redis)");
+    WebhookReceiver.Received delivery = webhook.await(WAIT);
+    LocalPlatform.say("  4. webhook delivered, signed " + delivery.signature() + ":");
     LocalPlatform.say(
-        "  4. delivery: activation-service is not wired into this demo yet (issue 6).");
+        "     " + delivery.body().substring(0, Math.min(400, delivery.body().length())));
+  }
+
+  private String createWebhookDestination() {
+    String body =
+        "{\"name\":\"Demo webhook\",\"type\":\"WEBHOOK\",\"config\":{\"url\":\"%s\"},\"secret\":\"demo-signing-secret\"}"
+            .formatted(webhook.url());
+    return send(activation("/destinations", body)).path("id").asText();
+  }
+
+  private void createWelcomeCampaign(String segmentId, String destinationId) {
+    String body =
+        """
+        {"name":"Welcome to Pro","consentCategory":"marketing",
+         "trigger":{"type":"SEGMENT_ENTERED","segmentId":"%s"},
+         "steps":[{"type":"SEND","destinationId":"%s",
+                   "template":"Hello {traits.firstName ?: 'there'}, welcome to {segment.name}!"}]}
+        """
+            .formatted(segmentId, destinationId);
+    send(activation("/campaigns", body));
+  }
+
+  private HttpRequest activation(String path, String json) {
+    return authorized(
+            urls.get("activation-service") + "/workspaces/" + LocalPlatform.DEMO_WORKSPACE + path)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json))
+        .build();
   }
 
   private void awaitMember(String segmentId, String profileId) {

@@ -10,7 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.opencdp.contracts.PrivacyStatus;
+import org.opencdp.contracts.Topics;
 import org.opencdp.testsupport.FreePorts;
 import org.opencdp.testsupport.KafkaBroker;
 import org.opencdp.testsupport.MongoWireServer;
@@ -32,7 +37,7 @@ public final class LocalPlatform {
   static final String DEMO_TOKEN = "cdp_local_demo_token";
   static final String DEMO_WRITE_KEY = "wk_local_demo_write_key";
 
-  private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
   private static final List<String> DATABASES =
       List.of("ingestion", "identity", "segment", "activation");
 
@@ -56,7 +61,9 @@ public final class LocalPlatform {
     try {
       platform.start();
       if (!options.contains("--no-demo")) {
-        new Demo(platform.urls(), DEMO_WRITE_KEY, DEMO_TOKEN).run();
+        try (WebhookReceiver webhook = new WebhookReceiver()) {
+          new Demo(platform.urls(), DEMO_WRITE_KEY, DEMO_TOKEN, webhook).run();
+        }
       }
     } catch (RuntimeException e) {
       System.err.println("FAILED: " + e.getMessage());
@@ -75,6 +82,7 @@ public final class LocalPlatform {
     say("Starting infrastructure (state and logs in " + state + ")");
 
     KafkaBroker kafka = keep(KafkaBroker.startNew(state.resolve("kafka")));
+    createTopics(kafka.bootstrapServers());
     PostgresServer postgres =
         keep(PostgresServer.start(state.resolve("postgres"), FreePorts.next()));
     DATABASES.forEach(postgres::createDatabase);
@@ -99,6 +107,7 @@ public final class LocalPlatform {
     common.put("CDP_PROFILE_AUTH_WORKSPACE_TOKENS", tokens);
     common.put("CDP_SEGMENT_AUTH_WORKSPACE_TOKENS", tokens);
     common.put("CDP_ACTIVATION_AUTH_WORKSPACE_TOKENS", tokens);
+    common.put("CDP_ACTIVATION_ENCRYPTION_KEY", "bG9jYWwtb25seS0zMi1ieXRlLWFlcy1rZXktMDAwMDA=");
     common.put("CDP_PROFILE_CRYPTO_ENCRYPTION_KEY", "bG9jYWwtb25seS0zMi1ieXRlLWFlcy1rZXktMDAwMDA=");
     common.put("CDP_PROFILE_CRYPTO_HMAC_KEY", "bG9jYWwtb25seS1obWFjLWtleS1mb3ItcHJvZmlsZXM=");
 
@@ -130,6 +139,32 @@ public final class LocalPlatform {
     say("Demo write key:               " + DEMO_WRITE_KEY);
     say("Demo workspace token:         " + DEMO_TOKEN + "  (workspace \"" + DEMO_WORKSPACE + "\")");
     say("Platform admin token:         " + ADMIN_TOKEN);
+  }
+
+  /** Creates the platform's topics up front, so consumers never wait for auto-creation. */
+  private static void createTopics(String bootstrap) {
+    List<String> names = new ArrayList<>();
+    for (String topic :
+        List.of(
+            Topics.EVENTS_RAW,
+            Topics.EVENTS_RESOLVED,
+            Topics.IDENTITY_MERGES,
+            Topics.PROFILES_CHANGED,
+            Topics.SEGMENTS_MEMBERSHIP,
+            Topics.PRIVACY_REQUESTS,
+            Topics.DELIVERIES,
+            PrivacyStatus.TOPIC)) {
+      names.add(topic);
+      names.add(topic + Topics.DLQ_SUFFIX);
+    }
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      admin
+          .createTopics(names.stream().map(name -> new NewTopic(name, 4, (short) 1)).toList())
+          .all()
+          .get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
+    }
   }
 
   private static String sourcesFile() {
