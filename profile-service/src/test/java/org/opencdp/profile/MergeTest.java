@@ -237,4 +237,47 @@ class MergeTest {
                     .body("computedTraits.orders_all", equalTo(2)));
     as(WS).get("/v1/profiles/" + pair.survivor()).then().body("eventCount", equalTo(5));
   }
+
+  @Test
+  void aDetachedIdentifierTakesItsEventsToTheNewProfile() {
+    String profileId = Events.newProfileId();
+    String detached = Events.newProfileId();
+    String anonymousId = "anon-" + UUID.randomUUID();
+    TestKafka.send(
+        Events.identify(WS, profileId, "user-" + profileId, base, Map.of("plan", "pro")));
+    TestKafka.send(
+        Events.withAnonymousId(
+            Events.identify(WS, profileId, null, base.plusSeconds(1), Map.of("city", "Nice")),
+            anonymousId));
+    awaitEvents(WS, profileId, 2);
+
+    TestKafka.send(
+        new IdentityChange(
+            UUID.randomUUID().toString(),
+            WS,
+            IdentityChange.Kind.IDENTIFIER_DETACHED,
+            profileId,
+            detached,
+            List.of(new Identifier(Identifier.ANONYMOUS_ID, anonymousId)),
+            "shared device",
+            null,
+            Instant.now()));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                as(WS)
+                    .get("/v1/profiles/anonymous_id:" + anonymousId)
+                    .then()
+                    .statusCode(200)
+                    .body("profileId", equalTo(detached))
+                    .body("traits.city", equalTo("Nice")));
+    as(WS)
+        .get("/v1/profiles/" + profileId)
+        .then()
+        .body("traits.plan", equalTo("pro"))
+        .body("traits.city", equalTo(null))
+        .body("identifiers.value", not(hasItem(anonymousId)));
+  }
 }
