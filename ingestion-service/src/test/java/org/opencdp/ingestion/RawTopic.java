@@ -21,8 +21,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.opencdp.contracts.Topics;
 
 /**
- * Reads what the gateway wrote to the real {@code cdp.events.raw} topic since a mark. A 2xx means
- * Kafka acknowledged, so everything accepted is already in the log when the response arrives.
+ * Reads what the gateway wrote to a real topic (by default {@code cdp.events.raw}) since a mark. A
+ * 2xx means Kafka acknowledged, so everything accepted is already in the log when the response
+ * arrives.
  */
 final class RawTopic implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,10 +36,15 @@ final class RawTopic implements AutoCloseable {
     this.partitions = partitions;
   }
 
-  /** Opens the topic (creating it if needed) and marks its current end. */
+  /** Opens {@code cdp.events.raw} (creating it if needed) and marks its current end. */
   static RawTopic fromNow() {
+    return fromNow(Topics.EVENTS_RAW);
+  }
+
+  /** Opens a topic (creating it if needed) and marks its current end. */
+  static RawTopic fromNow(String topicName) {
     String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-    ensureTopic(bootstrap);
+    ensureTopic(bootstrap, topicName);
     KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -49,7 +55,7 @@ final class RawTopic implements AutoCloseable {
             new StringDeserializer(),
             new StringDeserializer());
     List<TopicPartition> partitions =
-        consumer.partitionsFor(Topics.EVENTS_RAW, Duration.ofSeconds(30)).stream()
+        consumer.partitionsFor(topicName, Duration.ofSeconds(30)).stream()
             .map(p -> new TopicPartition(p.topic(), p.partition()))
             .toList();
     RawTopic topic = new RawTopic(consumer, partitions);
@@ -108,9 +114,9 @@ final class RawTopic implements AutoCloseable {
     }
   }
 
-  private static void ensureTopic(String bootstrap) {
+  static void ensureTopic(String bootstrap, String topicName) {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      admin.createTopics(List.of(new NewTopic(Topics.EVENTS_RAW, 4, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(topicName, 4, (short) 1))).all().get();
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException(e);
