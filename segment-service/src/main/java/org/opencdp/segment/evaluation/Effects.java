@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import org.opencdp.segment.config.Contexts;
 import org.opencdp.segment.membership.MembershipCache;
 import org.opencdp.segment.membership.MembershipChangeEntity;
 import org.opencdp.segment.membership.MembershipChangeRepository;
@@ -25,26 +26,39 @@ public class Effects {
   private final MembershipPublisher publisher;
   private final MembershipChangeRepository changes;
   private final SegmentMetrics metrics;
+  private final Contexts contexts;
 
   public Effects(
       MembershipCache cache,
       Timers timers,
       MembershipPublisher publisher,
       MembershipChangeRepository changes,
-      SegmentMetrics metrics) {
+      SegmentMetrics metrics,
+      Contexts contexts) {
     this.cache = cache;
     this.timers = timers;
     this.publisher = publisher;
     this.changes = changes;
     this.metrics = metrics;
+    this.contexts = contexts;
   }
 
+  /**
+   * Redis first (the caller fails if it fails); the Kafka messages are sent in the background: the
+   * rows are durable, so the input need not wait for Kafka's acknowledgement.
+   */
   public Uni<Void> apply(Evaluation evaluation) {
     evaluation.changes.forEach(c -> metrics.changed(c.kind.name()));
     return cache
         .sync(evaluation.desired)
         .chain(() -> timers.apply(evaluation.timers))
-        .chain(() -> publish(evaluation.changes));
+        .invoke(
+            () -> {
+              if (!evaluation.changes.isEmpty()) {
+                List<MembershipChangeEntity> rows = List.copyOf(evaluation.changes);
+                contexts.run(() -> publish(rows)).subscribe().with(ignored -> {}, failure -> {});
+              }
+            });
   }
 
   /** Publishes in order, then marks the acknowledged ones; failures wait for the relay. */
@@ -54,10 +68,20 @@ public class Effects {
     }
     List<String> sent = new ArrayList<>();
     return Multi.createFrom()
-        .iterable(rows)
+        .iterable(List.copyOf(rows))
         .onItem()
-        .transformToUniAndConcatenate(
-            row -> publisher.publish(row.toMessage()).invoke(() -> sent.add(row.changeId)))
+        // subscribed in order, so the producer receives (and keeps per partition) this order
+        .transformToUni(
+            row ->
+                publisher
+                    .publish(row.toMessage())
+                    .invoke(
+                        () -> {
+                          synchronized (sent) {
+                            sent.add(row.changeId);
+                          }
+                        }))
+        .merge(256)
         .collect()
         .last()
         .replaceWithVoid()
@@ -69,10 +93,17 @@ public class Effects {
                   failure.getClass().getSimpleName());
               return null;
             })
-        .chain(
-            () ->
-                sent.isEmpty()
-                    ? Uni.createFrom().voidItem()
-                    : Panache.withTransaction(() -> changes.markPublished(sent)).replaceWithVoid());
+        .chain(() -> sent.isEmpty() ? Uni.createFrom().voidItem() : markPublished(sent));
+  }
+
+  private Uni<Void> markPublished(List<String> ids) {
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    for (int from = 0; from < ids.size(); from += 1000) {
+      List<String> part = List.copyOf(ids.subList(from, Math.min(ids.size(), from + 1000)));
+      chain =
+          chain.chain(
+              () -> Panache.withTransaction(() -> changes.markPublished(part)).replaceWithVoid());
+    }
+    return chain;
   }
 }

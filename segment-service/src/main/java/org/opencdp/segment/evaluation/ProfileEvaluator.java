@@ -155,8 +155,8 @@ public class ProfileEvaluator {
           ProfileState from = locked.get(merged).state();
           ProfileState into = locked.get(survivor).state();
           boolean moved = false;
-          if (!from.deleted || !from.segments.isEmpty() || !from.events.isEmpty()) {
-            for (Map.Entry<String, List<Occurrence>> e : from.events.entrySet()) {
+          if (!from.deleted || !from.segments.isEmpty() || !from.events().isEmpty()) {
+            for (Map.Entry<String, List<Occurrence>> e : from.events().entrySet()) {
               for (Occurrence o : e.getValue()) {
                 into.addOccurrence(e.getKey(), o, eventConfig.maxOccurrences(), Long.MIN_VALUE);
               }

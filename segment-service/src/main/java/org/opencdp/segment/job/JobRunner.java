@@ -257,6 +257,14 @@ public class JobRunner {
                           if (failure != null) {
                             job.status = JobEntity.Status.FAILED;
                             job.error = "failed: " + failure.getClass().getSimpleName();
+                            // client-side infrastructure errors (pool/queue full) carry no data
+                            Log.errorf(
+                                "job %s failed: %s%s",
+                                jobId,
+                                failure.getClass().getName(),
+                                failure instanceof io.vertx.core.impl.NoStackTraceThrowable
+                                    ? " " + failure.getMessage()
+                                    : "");
                             return Uni.createFrom().voidItem();
                           }
                           job.status = JobEntity.Status.SUCCEEDED;

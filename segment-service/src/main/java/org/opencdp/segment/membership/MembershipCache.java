@@ -1,6 +1,7 @@
 package org.opencdp.segment.membership;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
@@ -83,9 +84,12 @@ public class MembershipCache {
     for (Desired d : list) {
       reads.add(Request.cmd(Command.SMEMBERS).arg(profileKey(d.workspaceId(), d.profileId())));
     }
-    return redis
-        .getRedis()
-        .batch(reads)
+    return Multi.createFrom()
+        .iterable(partition(reads))
+        .onItem()
+        .transformToUniAndConcatenate(part -> redis.getRedis().batch(part))
+        .collect()
+        .in(ArrayList<Response>::new, ArrayList::addAll)
         .chain(
             responses -> {
               List<Request> writes = new ArrayList<>();
@@ -99,6 +103,14 @@ public class MembershipCache {
               }
               return apply(writes);
             });
+  }
+
+  private static List<List<Request>> partition(List<Request> requests) {
+    List<List<Request>> parts = new ArrayList<>();
+    for (int from = 0; from < requests.size(); from += PIPELINE) {
+      parts.add(requests.subList(from, Math.min(requests.size(), from + PIPELINE)));
+    }
+    return parts;
   }
 
   /** Writes the membership of profiles whose cached state is known to be empty (after a flush). */
@@ -129,11 +141,20 @@ public class MembershipCache {
   }
 
   private Uni<Void> apply(List<Request> writes) {
-    if (writes.isEmpty()) {
-      return Uni.createFrom().voidItem();
-    }
-    return redis.getRedis().batch(writes).replaceWithVoid();
+    return batched(redis, writes);
   }
+
+  /** Sends {@code requests} as pipelines of at most {@value #PIPELINE} commands, in order. */
+  public static Uni<Void> batched(ReactiveRedisDataSource redis, List<Request> requests) {
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    for (int from = 0; from < requests.size(); from += PIPELINE) {
+      List<Request> part = requests.subList(from, Math.min(requests.size(), from + PIPELINE));
+      chain = chain.chain(() -> redis.getRedis().batch(part).replaceWithVoid());
+    }
+    return chain;
+  }
+
+  static final int PIPELINE = 1000;
 
   /** Deletes every membership key of a workspace (the first step of a rebuild). */
   public Uni<Long> clear(String workspaceId) {

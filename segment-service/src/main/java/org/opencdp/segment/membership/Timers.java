@@ -48,10 +48,7 @@ public class Timers {
   }
 
   public Uni<Void> apply(List<Request> requests) {
-    if (requests.isEmpty()) {
-      return Uni.createFrom().voidItem();
-    }
-    return redis.getRedis().batch(requests).replaceWithVoid();
+    return MembershipCache.batched(redis, requests);
   }
 
   public Uni<List<Timer>> due(Instant now, int limit) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.opencdp.segment.condition.Facts;
 import org.opencdp.segment.condition.Occurrence;
 
@@ -18,12 +19,34 @@ public final class ProfileState implements Facts {
   public Map<String, Object> traits = new HashMap<>();
   public Map<String, Object> computed = new HashMap<>();
   public Map<String, Boolean> consent = new HashMap<>();
-  public final Map<String, List<Occurrence>> events = new HashMap<>();
+  private Map<String, List<Occurrence>> events;
+  private Function<ProfileState, Map<String, List<Occurrence>>> eventDecoder;
   public final Set<String> segments = new LinkedHashSet<>();
 
   public ProfileState(String workspaceId, String profileId) {
     this.workspaceId = workspaceId;
     this.profileId = profileId;
+    this.events = new HashMap<>();
+  }
+
+  /** Event occurrences are decoded on first use (many segments never read them). */
+  void decodeEventsLazily(Function<ProfileState, Map<String, List<Occurrence>>> decoder) {
+    this.events = null;
+    this.eventDecoder = decoder;
+  }
+
+  /** True when the occurrences were read (and so may have changed). */
+  boolean eventsLoaded() {
+    return events != null;
+  }
+
+  /** All kept occurrences by event name (decodes them). */
+  public Map<String, List<Occurrence>> events() {
+    if (events == null) {
+      events = new HashMap<>(eventDecoder.apply(this));
+      eventDecoder = null;
+    }
+    return events;
   }
 
   @Override
@@ -43,7 +66,7 @@ public final class ProfileState implements Facts {
 
   @Override
   public List<Occurrence> occurrences(String event) {
-    return events.getOrDefault(event, List.of());
+    return events().getOrDefault(event, List.of());
   }
 
   @Override
@@ -57,7 +80,7 @@ public final class ProfileState implements Facts {
     traits = new HashMap<>();
     computed = new HashMap<>();
     consent = new HashMap<>();
-    events.clear();
+    events = new HashMap<>();
   }
 
   /**
@@ -77,7 +100,7 @@ public final class ProfileState implements Facts {
     if (kept.size() > max) {
       kept = new ArrayList<>(kept.subList(kept.size() - max, kept.size()));
     }
-    events.put(event, kept);
+    events().put(event, kept);
     return true;
   }
 }

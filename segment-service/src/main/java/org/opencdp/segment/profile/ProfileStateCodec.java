@@ -37,22 +37,9 @@ public class ProfileStateCodec {
         state.consent =
             (Map<String, Boolean>) snapshot.getOrDefault("consent", new LinkedHashMap<>());
       }
-      if (row.events != null) {
-        Map<String, List<List<Object>>> events = json.readValue(row.events, EVENTS);
-        events.forEach(
-            (name, list) -> {
-              List<Occurrence> occurrences = new ArrayList<>(list.size());
-              for (List<Object> o : list) {
-                occurrences.add(
-                    new Occurrence(
-                        (String) o.get(0),
-                        ((Number) o.get(1)).longValue(),
-                        o.size() > 2 && o.get(2) instanceof Map<?, ?> p
-                            ? (Map<String, Object>) p
-                            : Map.of()));
-              }
-              state.events.put(name, occurrences);
-            });
+      if (row.events != null && !row.events.isEmpty() && !row.events.equals("{}")) {
+        String raw = row.events;
+        state.decodeEventsLazily(ignored -> decodeEvents(raw));
       }
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("unreadable profile state row", e);
@@ -61,6 +48,31 @@ public class ProfileStateCodec {
       state.segments.addAll(List.of(row.segments.trim().split(" ")));
     }
     return state;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, List<Occurrence>> decodeEvents(String raw) {
+    try {
+      Map<String, List<List<Object>>> events = json.readValue(raw, EVENTS);
+      Map<String, List<Occurrence>> result = new LinkedHashMap<>();
+      events.forEach(
+          (name, list) -> {
+            List<Occurrence> occurrences = new ArrayList<>(list.size());
+            for (List<Object> o : list) {
+              occurrences.add(
+                  new Occurrence(
+                      (String) o.get(0),
+                      ((Number) o.get(1)).longValue(),
+                      o.size() > 2 && o.get(2) instanceof Map<?, ?> p
+                          ? (Map<String, Object>) p
+                          : Map.of()));
+            }
+            result.put(name, occurrences);
+          });
+      return result;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable profile events", e);
+    }
   }
 
   public ProfileStateEntity newRow(String workspaceId, String profileId) {
@@ -81,20 +93,26 @@ public class ProfileStateCodec {
       snapshot.put("computed", state.computed);
       snapshot.put("consent", state.consent);
       row.snapshot = json.writeValueAsString(snapshot);
+      if (!state.eventsLoaded()) {
+        encodeSegments(state, row);
+        return; // occurrences never read, so unchanged
+      }
       Map<String, List<List<Object>>> events = new LinkedHashMap<>();
-      state.events.forEach(
-          (name, list) -> {
-            if (!list.isEmpty()) {
-              List<List<Object>> encoded = new ArrayList<>(list.size());
-              for (Occurrence o : list) {
-                encoded.add(
-                    o.properties().isEmpty()
-                        ? List.of(o.id(), o.at())
-                        : List.of(o.id(), o.at(), o.properties()));
-              }
-              events.put(name, encoded);
-            }
-          });
+      state
+          .events()
+          .forEach(
+              (name, list) -> {
+                if (!list.isEmpty()) {
+                  List<List<Object>> encoded = new ArrayList<>(list.size());
+                  for (Occurrence o : list) {
+                    encoded.add(
+                        o.properties().isEmpty()
+                            ? List.of(o.id(), o.at())
+                            : List.of(o.id(), o.at(), o.properties()));
+                  }
+                  events.put(name, encoded);
+                }
+              });
       row.events = json.writeValueAsString(events);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode profile state", e);

@@ -79,6 +79,16 @@ public final class TestKafka {
     }
   }
 
+  /** Sends without waiting; call {@link #flush()} after a batch. */
+  public static void sendAsync(ProfileChanged change) {
+    producer()
+        .send(new ProducerRecord<>(Topics.PROFILES_CHANGED, change.partitionKey(), write(change)));
+  }
+
+  public static void flush() {
+    producer().flush();
+  }
+
   public static void send(ProfileChanged change) {
     send(Topics.PROFILES_CHANGED, change.partitionKey(), write(change));
   }
