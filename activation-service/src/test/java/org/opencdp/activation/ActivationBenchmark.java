@@ -116,7 +116,9 @@ class ActivationBenchmark extends ActivationTestBase {
             BURST / seconds);
     Log.info(report);
     java.nio.file.Files.writeString(java.nio.file.Path.of("target", "benchmark.txt"), report);
-    awaitStatus(campaign, "DELIVERED", LATENCY_SAMPLES + BURST);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> deliveries.stats(WS, campaign).get("delivered") >= LATENCY_SAMPLES + BURST);
   }
 
   private static double percentile(long[] sorted, int p) {

@@ -80,7 +80,7 @@ class GatesTest extends ActivationTestBase {
     String address = profile + "@example.test";
     profile(profile, Map.of("email", address), consent());
     membership(profile, segment, Kind.ENTERED);
-    await().atMost(Duration.ofSeconds(45)).until(() -> Mail.to(address).size() == 1);
+    await().atMost(Duration.ofSeconds(90)).until(() -> Mail.to(address).size() == 1);
     String html = Mail.html(Mail.to(address).get(0));
     Matcher link = Pattern.compile("href=\"([^\"]*/unsubscribe/[^\"]*)\"").matcher(html);
     assertThat(link.find()).isTrue();
@@ -182,7 +182,7 @@ class GatesTest extends ActivationTestBase {
         .until(() -> Mail.to(address).isEmpty());
 
     clock.advance(Duration.ofHours(10));
-    await().atMost(Duration.ofSeconds(45)).until(() -> Mail.to(address).size() == 1);
+    await().atMost(Duration.ofSeconds(90)).until(() -> Mail.to(address).size() == 1);
   }
 
   @Test
@@ -252,7 +252,7 @@ class GatesTest extends ActivationTestBase {
     String address = profile + "@example.test";
     profile(profile, Map.of("email", address), consent());
     membership(profile, segment, Kind.ENTERED);
-    await().atMost(Duration.ofSeconds(45)).until(() -> Mail.to(address).size() == 1);
+    await().atMost(Duration.ofSeconds(90)).until(() -> Mail.to(address).size() == 1);
     String html = Mail.html(Mail.to(address).get(0));
     Matcher click = Pattern.compile("href=\"([^\"]*/t/c/[^\"]*)\"").matcher(html);
     Matcher open = Pattern.compile("src=\"([^\"]*/t/o/[^\"]*)\"").matcher(html);

@@ -68,7 +68,7 @@ class JourneyTest extends ActivationTestBase {
         .until(() -> Mail.to(address).isEmpty());
 
     clock.advance(Duration.ofMinutes(2));
-    await().atMost(Duration.ofSeconds(45)).until(() -> Mail.to(address).size() == 1);
+    await().atMost(Duration.ofSeconds(90)).until(() -> Mail.to(address).size() == 1);
     MimeMessage mail = Mail.to(address).get(0);
     assertThat(mail.getSubject()).isEqualTo("Grace, your cart is waiting");
     String html = Mail.html(mail);

@@ -221,11 +221,16 @@ public class Dispatcher {
     }
   }
 
-  /** Exponential backoff with "equal jitter": half the delay fixed, half random. */
   Duration backoff(int attempts) {
-    long base = config.backoffBase().toMillis();
-    long max = config.backoffMax().toMillis();
-    long delay = Math.min(max, base * (1L << Math.min(30, attempts - 1)));
+    return backoff(attempts, config.backoffBase(), config.backoffMax());
+  }
+
+  /**
+   * Exponential backoff with "equal jitter": the delay doubles per attempt up to {@code max}; half
+   * of it is fixed, half random, so retries of many deliveries spread out.
+   */
+  static Duration backoff(int attempts, Duration base, Duration max) {
+    long delay = Math.min(max.toMillis(), base.toMillis() * (1L << Math.min(30, attempts - 1)));
     return Duration.ofMillis(delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1));
   }
 }

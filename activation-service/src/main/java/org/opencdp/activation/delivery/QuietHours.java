@@ -21,10 +21,18 @@ public class QuietHours {
   private final LocalTime end;
   private final Optional<ZoneId> defaultZone;
 
+  @jakarta.inject.Inject
   QuietHours(ActivationConfig config) {
-    this.start = config.quietHours().start();
-    this.end = config.quietHours().end();
-    this.defaultZone = config.quietHours().defaultZone().map(ZoneId::of);
+    this(
+        config.quietHours().start(),
+        config.quietHours().end(),
+        config.quietHours().defaultZone().map(ZoneId::of));
+  }
+
+  QuietHours(LocalTime start, LocalTime end, Optional<ZoneId> defaultZone) {
+    this.start = start;
+    this.end = end;
+    this.defaultZone = defaultZone;
   }
 
   /** {@code now} when sending is allowed, else the end of the quiet hours. */

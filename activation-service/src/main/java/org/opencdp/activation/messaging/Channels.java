@@ -8,6 +8,8 @@ public final class Channels {
   public static final String DELIVERIES_OUT = "deliveries-out";
   public static final String DESTINATION_OUT = "destination-out";
   public static final String DLQ_OUT = "dead-letters-out";
+  public static final String PRIVACY = "privacy-requests";
+  public static final String PRIVACY_STATUS_OUT = "privacy-status-out";
 
   private Channels() {}
 }

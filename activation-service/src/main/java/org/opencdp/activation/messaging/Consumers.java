@@ -2,11 +2,19 @@ package org.opencdp.activation.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.opencdp.activation.journey.TriggerService;
+import org.opencdp.activation.profile.PrivacyService;
 import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.contracts.PrivacyRequest;
+import org.opencdp.contracts.PrivacyStatus;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentMembershipChanged;
 
@@ -17,14 +25,68 @@ import org.opencdp.contracts.SegmentMembershipChanged;
  */
 @ApplicationScoped
 public class Consumers {
+  static final String SERVICE = "activation-service";
+
   private final KeyedBatch batches;
   private final TriggerService triggers;
+  private final PrivacyService privacy;
+  private final MutinyEmitter<String> privacyStatus;
+  private final Clock clock;
   private final ObjectMapper json;
 
-  Consumers(KeyedBatch batches, TriggerService triggers, ObjectMapper json) {
+  Consumers(
+      KeyedBatch batches,
+      TriggerService triggers,
+      PrivacyService privacy,
+      @Channel(Channels.PRIVACY_STATUS_OUT) MutinyEmitter<String> privacyStatus,
+      Clock clock,
+      ObjectMapper json) {
     this.batches = batches;
     this.triggers = triggers;
+    this.privacy = privacy;
+    this.privacyStatus = privacyStatus;
+    this.clock = clock;
     this.json = json;
+  }
+
+  /** Privacy requests: carried out here, then answered DONE on {@code cdp.privacy.status}. */
+  @Incoming(Channels.PRIVACY)
+  @Blocking
+  public void privacyRequests(ConsumerRecords<String, String> records) {
+    batches.process(
+        records,
+        payload -> {
+          PrivacyRequest request = read(payload, PrivacyRequest.class);
+          if (request.requestId() == null
+              || request.workspaceId() == null
+              || request.profileId() == null
+              || request.kind() == null) {
+            throw new KeyedBatch.PoisonMessage(
+                "PrivacyRequest without requestId, workspaceId, profileId or kind");
+          }
+          privacy.apply(request);
+          PrivacyStatus status =
+              new PrivacyStatus(
+                  request.requestId(),
+                  request.workspaceId(),
+                  SERVICE,
+                  PrivacyStatus.State.DONE,
+                  null,
+                  clock.instant());
+          try {
+            privacyStatus
+                .sendMessage(
+                    Message.of(json.writeValueAsString(status))
+                        .addMetadata(
+                            OutgoingKafkaRecordMetadata.<String>builder()
+                                .withKey(status.partitionKey())
+                                .build()))
+                .await()
+                .indefinitely();
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("privacy status not writable", e);
+          }
+        });
   }
 
   @Incoming(Channels.PROFILES)

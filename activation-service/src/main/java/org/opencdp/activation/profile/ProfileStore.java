@@ -100,7 +100,7 @@ public class ProfileStore {
     RowSet<Row> rows =
         pool.preparedQuery(
                 "select p.*, exists (select 1 from act_suppression s where s.workspace_id ="
-                    + " p.workspace_id and s.profile_id = p.profile_id and s.category = $3)"
+                    + " p.workspace_id and s.profile_id = p.profile_id and s.category in ($3, '*'))"
                     + " as suppressed from act_profile p where p.workspace_id = $1"
                     + " and p.profile_id = $2")
             .executeAndAwait(Tuple.of(workspaceId, profileId, category));
