@@ -284,7 +284,7 @@ public class ProfileEvaluator {
       }
     }
     if (!evaluation.changes.isEmpty()) {
-      chain = chain.chain(() -> history.persist(evaluation.changes));
+      chain = chain.chain(() -> history.insertAll(evaluation.changes));
     }
     return chain.chain(() -> profiles.flush());
   }

@@ -182,7 +182,7 @@ public class JobRunner {
                                                                   evaluation.evaluatedCount());
                                                               return evaluation.changes().isEmpty()
                                                                   ? Uni.createFrom().voidItem()
-                                                                  : history.persist(
+                                                                  : history.insertAll(
                                                                       evaluation.changes());
                                                             })))))
         .chain(() -> effects.apply(evaluation))

@@ -38,6 +38,56 @@ public class MembershipChangeRepository
         .list();
   }
 
+  /**
+   * Inserts history rows with multi-row INSERT statements (a backfill page can write thousands; one
+   * statement per 500 rows instead of one per row), in the caller's transaction.
+   */
+  public Uni<Void> insertAll(List<MembershipChangeEntity> rows) {
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    for (int from = 0; from < rows.size(); from += 500) {
+      List<MembershipChangeEntity> part = rows.subList(from, Math.min(rows.size(), from + 500));
+      chain = chain.chain(() -> insert(part));
+    }
+    return chain;
+  }
+
+  private Uni<Void> insert(List<MembershipChangeEntity> rows) {
+    StringBuilder sql =
+        new StringBuilder(
+            "insert into membership_change (changeId, workspaceId, profileId, segmentId,"
+                + " segmentName, segmentVersion, kind, reason, occurredAt, recordedAt, published)"
+                + " values ");
+    int p = 1;
+    for (int i = 0; i < rows.size(); i++) {
+      sql.append(i == 0 ? "(" : ",(");
+      for (int c = 0; c < 11; c++) {
+        sql.append(c == 0 ? "" : ",").append('?').append(p++);
+      }
+      sql.append(')');
+    }
+    return getSession()
+        .chain(
+            session -> {
+              var query = session.createNativeQuery(sql.toString());
+              int i = 1;
+              for (MembershipChangeEntity r : rows) {
+                query.setParameter(i++, r.changeId);
+                query.setParameter(i++, r.workspaceId);
+                query.setParameter(i++, r.profileId);
+                query.setParameter(i++, r.segmentId);
+                query.setParameter(i++, r.segmentName);
+                query.setParameter(i++, r.segmentVersion);
+                query.setParameter(i++, r.kind.name());
+                query.setParameter(i++, r.reason);
+                query.setParameter(i++, r.occurredAt);
+                query.setParameter(i++, r.recordedAt);
+                query.setParameter(i++, r.published);
+              }
+              return query.executeUpdate();
+            })
+        .replaceWithVoid();
+  }
+
   public Uni<Integer> markPublished(List<String> changeIds) {
     return update("published = true where changeId in ?1", changeIds);
   }

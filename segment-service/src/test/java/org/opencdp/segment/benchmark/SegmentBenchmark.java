@@ -154,8 +154,9 @@ class SegmentBenchmark {
         backfill.entered);
 
     // 3. is-member checks
-    isMember(CHECKS / 10); // warm-up
-    isMember(CHECKS);
+    isMember(CHECKS / 10, CONCURRENCY); // warm-up
+    isMember(CHECKS, CONCURRENCY);
+    isMember(CHECKS, 8);
 
     // 4. re-evaluation per profile change
     profileChanges(CHANGES / 5, false); // warm-up
@@ -171,7 +172,7 @@ class SegmentBenchmark {
         StandardOpenOption.APPEND);
   }
 
-  private void isMember(int checks) {
+  private void isMember(int checks, int concurrency) {
     ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
     long start = System.nanoTime();
     long hits =
@@ -188,7 +189,7 @@ class SegmentBenchmark {
                       .isMember(WS, segment, profile)
                       .invoke(m -> latencies.add(new long[] {System.nanoTime() - t}));
                 })
-            .merge(CONCURRENCY)
+            .merge(concurrency)
             .filter(Boolean::booleanValue)
             .collect()
             .with(java.util.stream.Collectors.counting())
@@ -198,7 +199,7 @@ class SegmentBenchmark {
     long[] sorted = latencies.stream().mapToLong(l -> l[0]).sorted().toArray();
     line(
         "is-member (Redis SISMEMBER via MembershipCache, %d in flight): %d checks in %.1f s = %.0f checks/s; p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d members found)",
-        CONCURRENCY,
+        concurrency,
         checks,
         seconds,
         checks / seconds,
