@@ -43,6 +43,9 @@ public interface GatewayConfig {
   /** SHA-256 (hex) of the platform admin token that may create workspaces and workspace tokens. */
   Optional<String> adminTokenSha256();
 
+  /** Key of the HMAC that hashes suppressed identifiers (from a Secret). */
+  Optional<String> hashKey();
+
   /** A config-as-code file (YAML) declaring workspaces, sources, write keys and tracking plans. */
   Optional<String> configFile();
 }

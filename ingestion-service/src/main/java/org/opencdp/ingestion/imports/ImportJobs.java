@@ -162,13 +162,15 @@ public class ImportJobs implements PanacheRepositoryBase<ImportJob, String> {
         messages.add(new TrackingRequest.RawMessage(row.number(), row.message(), row.bytes()));
       }
     }
-    EventPipeline.Sorted sorted =
-        pipeline.validate(source, new TrackingRequest(null, null, null, messages), Instant.now());
-    for (Outcome.Rejected rejected : sorted.rejected()) {
-      errors.add(error(jobId, rejected.index(), rejected.reason()));
-    }
     return pipeline
-        .publish(source, sorted.accepted())
+        .validate(source, new TrackingRequest(null, null, null, messages), Instant.now())
+        .flatMap(
+            sorted -> {
+              for (Outcome.Rejected rejected : sorted.rejected()) {
+                errors.add(error(jobId, rejected.index(), rejected.reason()));
+              }
+              return pipeline.publish(source, sorted.accepted());
+            })
         .flatMap(
             published ->
                 Panache.withTransaction(
@@ -193,6 +195,8 @@ public class ImportJobs implements PanacheRepositoryBase<ImportJob, String> {
                         job -> {
                           job.status = status;
                           job.failure = failure;
+                          // The file may hold personal data: it is not kept once the job ended.
+                          job.content = "";
                           job.finishedAt = Instant.now();
                         }))
         .replaceWithVoid();

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Set;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.ingestion.dedup.Deduplicator;
+import org.opencdp.ingestion.privacy.Suppressions;
+import org.opencdp.ingestion.problem.ProblemException;
 import org.opencdp.ingestion.publish.EventPublisher;
 import org.opencdp.ingestion.source.Source.PlanMode;
 import org.opencdp.ingestion.source.SourceContext;
@@ -30,13 +32,16 @@ public class EventPipeline {
   private final EventPublisher publisher;
   private final MeterRegistry registry;
   private final ObjectMapper mapper;
+  private final Suppressions suppressions;
 
   EventPipeline(
       MessageNormalizer normalizer,
       Deduplicator deduplicator,
       EventPublisher publisher,
       MeterRegistry registry,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      Suppressions suppressions) {
+    this.suppressions = suppressions;
     this.normalizer = normalizer;
     this.deduplicator = deduplicator;
     this.publisher = publisher;
@@ -51,7 +56,23 @@ public class EventPipeline {
   /** How many events were published, and how many were dropped as already published. */
   public record Published(int published, int duplicates) {}
 
-  public Sorted validate(SourceContext source, TrackingRequest request, Instant receivedAt) {
+  /**
+   * The person's suppressions are read first: without them the gateway cannot honour a "do not
+   * track me", so an unavailable store makes the request fail (503) rather than pass.
+   */
+  public Uni<Sorted> validate(SourceContext source, TrackingRequest request, Instant receivedAt) {
+    return suppressions
+        .of(source.workspaceId())
+        .onFailure()
+        .transform(
+            failure ->
+                ProblemException.unavailable(
+                    "The suppression list is unavailable; nothing was accepted. Retry later.", 5))
+        .map(suppressed -> validate(source, request, receivedAt, suppressed));
+  }
+
+  private Sorted validate(
+      SourceContext source, TrackingRequest request, Instant receivedAt, Set<String> suppressed) {
     List<EventEnvelope> accepted = new ArrayList<>();
     List<Outcome.Rejected> rejected = new ArrayList<>();
     Set<String> idsInRequest = new HashSet<>();
@@ -63,6 +84,16 @@ public class EventPipeline {
               raw,
               normalizer.normalize(
                   raw, request, source.workspaceId(), source.sourceId(), receivedAt));
+      if (outcome instanceof Outcome.Accepted ok
+          && suppressions.isSuppressed(suppressed, ok.envelope())) {
+        // No payload kept: the person asked not to be tracked.
+        outcome =
+            new Outcome.Rejected(
+                raw.index(),
+                ok.envelope().messageId(),
+                "The person asked not to be tracked (suppressed).",
+                null);
+      }
       if (outcome instanceof Outcome.Accepted ok) {
         if (idsInRequest.add(ok.envelope().messageId())) {
           accepted.add(ok.envelope());

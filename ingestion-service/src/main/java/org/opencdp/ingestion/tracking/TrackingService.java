@@ -103,7 +103,13 @@ class TrackingService {
 
   private Uni<Result> process(
       TrackingCall call, TrackingRequest request, SourceContext source, Instant receivedAt) {
-    EventPipeline.Sorted sorted = pipeline.validate(source, request, receivedAt);
+    return pipeline
+        .validate(source, request, receivedAt)
+        .flatMap(sorted -> publishSorted(call, source, receivedAt, sorted));
+  }
+
+  private Uni<Result> publishSorted(
+      TrackingCall call, SourceContext source, Instant receivedAt, EventPipeline.Sorted sorted) {
     List<Outcome.Rejected> rejected = sorted.rejected();
     if (sorted.accepted().isEmpty() && !rejected.isEmpty()) {
       return keepRejected(source, receivedAt, rejected)
