@@ -40,9 +40,10 @@ public class ConfigAsCode {
   @JsonIgnoreProperties(ignoreUnknown = false)
   public record File(List<WorkspaceDecl> workspaces) {}
 
-  record WorkspaceDecl(String id, String name, List<SecretDecl> tokens, List<SourceDecl> sources) {}
+  public record WorkspaceDecl(
+      String id, String name, List<SecretDecl> tokens, List<SourceDecl> sources) {}
 
-  record SourceDecl(
+  public record SourceDecl(
       String id,
       String name,
       Integer rateLimitPerSecond,
@@ -51,7 +52,7 @@ public class ConfigAsCode {
       List<SecretDecl> writeKeys) {}
 
   /** A secret given by hash, or by the environment variable that holds it. */
-  record SecretDecl(String name, String sha256, String valueFromEnv) {
+  public record SecretDecl(String name, String sha256, String valueFromEnv) {
     String hash(Function<String, String> env) {
       if (sha256 != null && sha256.matches("[0-9a-fA-F]{64}")) {
         return sha256.toLowerCase();

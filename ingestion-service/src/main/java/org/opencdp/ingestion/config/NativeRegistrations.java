@@ -1,0 +1,32 @@
+package org.opencdp.ingestion.config;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.opencdp.contracts.DeliveryResult;
+import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.contracts.Identifier;
+import org.opencdp.contracts.PrivacyRequest;
+import org.opencdp.contracts.PrivacyStatus;
+import org.opencdp.ingestion.source.ConfigAsCode;
+
+/**
+ * Types Jackson reads or writes by reflection outside REST signatures (Kafka payloads, the
+ * config-as-code file): a native executable must know them at build time.
+ */
+@RegisterForReflection(
+    targets = {
+      EventEnvelope.class,
+      Identifier.class,
+      DeliveryResult.class,
+      DeliveryResult.Status.class,
+      PrivacyRequest.class,
+      PrivacyRequest.Kind.class,
+      PrivacyStatus.class,
+      PrivacyStatus.State.class,
+      ConfigAsCode.File.class,
+      ConfigAsCode.WorkspaceDecl.class,
+      ConfigAsCode.SourceDecl.class,
+      ConfigAsCode.SecretDecl.class
+    })
+final class NativeRegistrations {
+  private NativeRegistrations() {}
+}
