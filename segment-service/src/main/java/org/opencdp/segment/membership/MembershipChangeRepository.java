@@ -39,53 +39,12 @@ public class MembershipChangeRepository
   }
 
   /**
-   * Inserts history rows with multi-row INSERT statements (a backfill page can write thousands; one
-   * statement per 500 rows instead of one per row), in the caller's transaction.
+   * Inserts history rows in the caller's transaction; Hibernate sends them in JDBC-style batches
+   * ({@code quarkus.hibernate-orm.jdbc.statement-batch-size}). A multi-row native INSERT was tried
+   * and was slower (Hibernate's binding of thousands of positional parameters).
    */
   public Uni<Void> insertAll(List<MembershipChangeEntity> rows) {
-    Uni<Void> chain = Uni.createFrom().voidItem();
-    for (int from = 0; from < rows.size(); from += 500) {
-      List<MembershipChangeEntity> part = rows.subList(from, Math.min(rows.size(), from + 500));
-      chain = chain.chain(() -> insert(part));
-    }
-    return chain;
-  }
-
-  private Uni<Void> insert(List<MembershipChangeEntity> rows) {
-    StringBuilder sql =
-        new StringBuilder(
-            "insert into membership_change (changeId, workspaceId, profileId, segmentId,"
-                + " segmentName, segmentVersion, kind, reason, occurredAt, recordedAt, published)"
-                + " values ");
-    int p = 1;
-    for (int i = 0; i < rows.size(); i++) {
-      sql.append(i == 0 ? "(" : ",(");
-      for (int c = 0; c < 11; c++) {
-        sql.append(c == 0 ? "" : ",").append('?').append(p++);
-      }
-      sql.append(')');
-    }
-    return getSession()
-        .chain(
-            session -> {
-              var query = session.createNativeQuery(sql.toString());
-              int i = 1;
-              for (MembershipChangeEntity r : rows) {
-                query.setParameter(i++, r.changeId);
-                query.setParameter(i++, r.workspaceId);
-                query.setParameter(i++, r.profileId);
-                query.setParameter(i++, r.segmentId);
-                query.setParameter(i++, r.segmentName);
-                query.setParameter(i++, r.segmentVersion);
-                query.setParameter(i++, r.kind.name());
-                query.setParameter(i++, r.reason);
-                query.setParameter(i++, r.occurredAt);
-                query.setParameter(i++, r.recordedAt);
-                query.setParameter(i++, r.published);
-              }
-              return query.executeUpdate();
-            })
-        .replaceWithVoid();
+    return persist(rows);
   }
 
   public Uni<Integer> markPublished(List<String> changeIds) {
