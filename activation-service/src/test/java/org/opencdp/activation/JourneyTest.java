@@ -31,10 +31,10 @@ class JourneyTest extends ActivationTestBase {
   @Inject JourneyTicker ticker;
   @Inject Dispatcher dispatcher;
 
-  private String abandonedCart(String emailDestination) {
+  private String abandonedCart(String emailDestination, String checkoutEvent) {
     Map<String, Object> definition =
         campaign(
-            Map.of("type", "EVENT", "event", "Checkout Started"),
+            Map.of("type", "EVENT", "event", checkoutEvent),
             List.of(
                 Map.of("type", "WAIT", "duration", "PT1H"),
                 send(
@@ -49,12 +49,14 @@ class JourneyTest extends ActivationTestBase {
 
   @Test
   void abandonedCartEmailIsSentOneHourAfterCheckoutWithoutOrder() throws Exception {
-    String campaign = abandonedCart(email());
+    // each test its own trigger name: campaigns of other tests stay active in this workspace
+    String checkout = unique("Checkout Started");
+    String campaign = abandonedCart(email(), checkout);
     String profile = unique("p");
     String address = profile + "@example.test";
     profile(profile, Map.of("email", address, "firstName", "Grace"), consent());
 
-    event(profile, "Checkout Started", Map.of("item", "a teapot"));
+    event(profile, checkout, Map.of("item", "a teapot"));
     await()
         .atMost(Duration.ofSeconds(45))
         .until(
@@ -84,12 +86,14 @@ class JourneyTest extends ActivationTestBase {
 
   @Test
   void orderCompletedWithinTheHourCancelsTheAbandonedCartEmail() {
-    String campaign = abandonedCart(email());
+    // each test its own trigger name: campaigns of other tests stay active in this workspace
+    String checkout = unique("Checkout Started");
+    String campaign = abandonedCart(email(), checkout);
     String profile = unique("p");
     String address = profile + "@example.test";
     profile(profile, Map.of("email", address), consent());
 
-    event(profile, "Checkout Started", Map.of("item", "a kettle"));
+    event(profile, checkout, Map.of("item", "a kettle"));
     await()
         .atMost(Duration.ofSeconds(45))
         .until(
