@@ -88,6 +88,10 @@ final class Demo {
     LocalPlatform.say("  4. webhook delivered, signed " + delivery.signature() + ":");
     LocalPlatform.say(
         "     " + delivery.body().substring(0, Math.min(400, delivery.body().length())));
+    awaitTimelineEvent("user_id:" + userId, "Webhook Delivered");
+    LocalPlatform.say(
+        "  5. the delivery result came back through the gateway: \"Webhook Delivered\" is on the"
+            + " profile's timeline");
   }
 
   private String createWebhookDestination() {
@@ -136,6 +140,25 @@ final class Demo {
     }
     throw new IllegalStateException(
         "profile " + profileId + " did not enter " + segmentId + " in " + WAIT);
+  }
+
+  private void awaitTimelineEvent(String identifier, String eventName) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    String url =
+        urls.get("profile-service")
+            + "/v1/profiles/"
+            + identifier
+            + "/events?name="
+            + eventName.replace(" ", "%20");
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> response = exchange(authorized(url).GET().build());
+      if (response.statusCode() == 200 && response.body().contains(eventName)) {
+        return;
+      }
+      sleep(500);
+    }
+    throw new IllegalStateException(
+        "no \"" + eventName + "\" on the timeline of " + identifier + " in " + WAIT);
   }
 
   private HttpRequest.Builder authorized(String url) {
