@@ -1,0 +1,33 @@
+package org.opencdp.activation.config;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.opencdp.contracts.DeliveryResult;
+import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.contracts.EventType;
+import org.opencdp.contracts.Identifier;
+import org.opencdp.contracts.PrivacyRequest;
+import org.opencdp.contracts.PrivacyStatus;
+import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.SegmentMembershipChanged;
+
+/**
+ * Kafka payload types Jackson reads and writes by reflection: a native executable must know them.
+ */
+@RegisterForReflection(
+    targets = {
+      DeliveryResult.class,
+      DeliveryResult.Status.class,
+      EventEnvelope.class,
+      EventType.class,
+      Identifier.class,
+      PrivacyRequest.class,
+      PrivacyRequest.Kind.class,
+      PrivacyStatus.class,
+      PrivacyStatus.State.class,
+      ProfileChanged.class,
+      SegmentMembershipChanged.class,
+      SegmentMembershipChanged.Kind.class
+    })
+final class NativeRegistrations {
+  private NativeRegistrations() {}
+}

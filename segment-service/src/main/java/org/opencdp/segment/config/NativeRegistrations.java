@@ -1,0 +1,27 @@
+package org.opencdp.segment.config;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.contracts.EventType;
+import org.opencdp.contracts.Identifier;
+import org.opencdp.contracts.IdentityChange;
+import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.SegmentMembershipChanged;
+
+/**
+ * Kafka payload types Jackson reads and writes by reflection: a native executable must know them.
+ */
+@RegisterForReflection(
+    targets = {
+      EventEnvelope.class,
+      EventType.class,
+      Identifier.class,
+      IdentityChange.class,
+      IdentityChange.Kind.class,
+      ProfileChanged.class,
+      SegmentMembershipChanged.class,
+      SegmentMembershipChanged.Kind.class
+    })
+final class NativeRegistrations {
+  private NativeRegistrations() {}
+}
