@@ -13,6 +13,31 @@ public final class ApiDocuments {
   /** Body of POST .../merges/{mergeId}/undo. */
   public record UndoRequest(String reason) {}
 
+  /** Body of POST .../splits/{splitId}/lift. */
+  public record LiftRequest(String reason) {}
+
+  /**
+   * Two profiles an operator separated. {@code profileA}/{@code profileB} are the active profiles
+   * the split applies to now (it follows merges); the origin fields are the profiles at the time.
+   */
+  public record SplitDocument(
+      String splitId,
+      String cause,
+      String profileA,
+      String profileB,
+      String originProfileA,
+      String originProfileB,
+      String identifierType,
+      String identifierValue,
+      String mergeId,
+      String changeId,
+      String reason,
+      String actor,
+      Instant createdAt,
+      Instant liftedAt,
+      String liftedBy,
+      String liftReason) {}
+
   /** A workspace's resolution rules; {@code custom} is false when the defaults apply. */
   public record RulesDocument(
       List<TypeRuleDocument> identifierTypes,

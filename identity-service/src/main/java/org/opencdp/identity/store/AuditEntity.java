@@ -23,7 +23,7 @@ public class AuditEntity {
   @Column(name = "workspace_id", nullable = false, length = 128)
   public String workspaceId;
 
-  /** DETACH_IDENTIFIER, UNDO_MERGE, RULES_REPLACED, RULES_RESET. */
+  /** DETACH_IDENTIFIER, UNDO_MERGE, LIFT_SPLIT, RULES_REPLACED, RULES_RESET. */
   @Column(nullable = false, length = 32)
   public String action;
 

@@ -68,10 +68,21 @@ public class ProfileRepository implements PanacheRepositoryBase<ProfileEntity, S
             });
   }
 
+  /**
+   * Marks a profile merged into the survivor and hands its operator splits over to the survivor
+   * (one statement): a person split from the merged profile stays split from the one it joined.
+   * Runs under the row locks of both profiles, like every change of a split's sides.
+   */
   public Uni<Void> markMerged(String workspaceId, String profileId, String survivorId) {
     return execute(
-        "UPDATE identity_profile SET status = 'MERGED', merged_into = :into, identifier_count = 0,"
-            + " updated_at = clock_timestamp() WHERE workspace_id = :ws AND id = :id",
+        "WITH carried AS (UPDATE identity_split"
+            + " SET profile_a = CASE WHEN profile_a = :id THEN :into ELSE profile_a END,"
+            + " profile_b = CASE WHEN profile_b = :id THEN :into ELSE profile_b END"
+            + " WHERE workspace_id = :ws AND lifted_at IS NULL"
+            + " AND (profile_a = :id OR profile_b = :id) RETURNING id)"
+            + " UPDATE identity_profile SET status = 'MERGED', merged_into = :into,"
+            + " identifier_count = 0, updated_at = clock_timestamp()"
+            + " WHERE workspace_id = :ws AND id = :id",
         Map.of("ws", workspaceId, "id", profileId, "into", survivorId));
   }
 

@@ -32,7 +32,7 @@ public class RejectionEntity {
   @Column(nullable = false, length = 512)
   public String value;
 
-  /** BLOCKED, LIMIT or INVALID. */
+  /** BLOCKED, LIMIT, SPLIT or INVALID. */
   @Column(nullable = false, length = 16)
   public String rule;
 

@@ -71,6 +71,36 @@ public final class Events {
         null);
   }
 
+  /** The same identifiers in a new event (new messageId): not a replay, a fresh occurrence. */
+  public static EventEnvelope again(EventEnvelope event) {
+    return withMessageId(event, UUID.randomUUID().toString());
+  }
+
+  private static EventEnvelope withMessageId(EventEnvelope event, String messageId) {
+    return new EventEnvelope(
+        messageId,
+        event.workspaceId(),
+        event.sourceId(),
+        event.type(),
+        event.event(),
+        event.name(),
+        event.category(),
+        event.userId(),
+        event.anonymousId(),
+        event.groupId(),
+        event.previousId(),
+        event.traits(),
+        event.properties(),
+        event.context(),
+        event.integrations(),
+        event.timestamp(),
+        event.originalTimestamp(),
+        event.sentAt(),
+        event.receivedAt(),
+        event.violations(),
+        event.profileId());
+  }
+
   /** The same event in another workspace (same messageId). */
   public static EventEnvelope inWorkspace(EventEnvelope event, String workspaceId) {
     return new EventEnvelope(

@@ -28,12 +28,14 @@ import org.opencdp.identity.store.MergeIdentifierRepository;
 import org.opencdp.identity.store.MergeRepository;
 import org.opencdp.identity.store.ProfileRepository;
 import org.opencdp.identity.store.ProfileRow;
+import org.opencdp.identity.store.SplitEntity;
 
 /**
  * Reads of the graph and the two manual corrections: detaching an identifier and undoing a merge.
  * Corrections follow the resolver's locking protocol (identifier advisory locks, then profile row
- * locks, each in one global order), record an audit entry in the same transaction, and publish the
- * identity change once committed.
+ * locks, each in one global order), record a split (so later events do not re-link what the
+ * operator separated) and an audit entry in the same transaction, and publish the identity change
+ * once committed.
  */
 @ApplicationScoped
 public class GraphService {
@@ -45,6 +47,7 @@ public class GraphService {
   private final MergeIdentifierRepository mergeIdentifiers;
   private final AuditRepository audit;
   private final ChangePublisher publisher;
+  private final SplitService splits;
 
   public GraphService(
       IdentifierRepository identifiers,
@@ -52,13 +55,15 @@ public class GraphService {
       MergeRepository merges,
       MergeIdentifierRepository mergeIdentifiers,
       AuditRepository audit,
-      ChangePublisher publisher) {
+      ChangePublisher publisher,
+      SplitService splits) {
     this.identifiers = identifiers;
     this.profiles = profiles;
     this.merges = merges;
     this.mergeIdentifiers = mergeIdentifiers;
     this.audit = audit;
     this.publisher = publisher;
+    this.splits = splits;
   }
 
   public Uni<GraphViews.IdentifierView> lookup(String workspaceId, String type, String value) {
@@ -173,6 +178,16 @@ public class GraphService {
                             .chain(rows -> detachLocked(workspaceId, profileId, identifier, rows))
                             .call(
                                 change ->
+                                    splits.record(
+                                        workspaceId,
+                                        change,
+                                        SplitEntity.DETACH,
+                                        identifier,
+                                        null,
+                                        reason,
+                                        actor))
+                            .call(
+                                change ->
                                     audit(
                                         workspaceId,
                                         "DETACH_IDENTIFIER",
@@ -248,6 +263,16 @@ public class GraphService {
                                       .movedBy(workspaceId, mergeId)
                                       .chain(moved -> undoLocked(merge, moved));
                                 })
+                            .call(
+                                change ->
+                                    splits.record(
+                                        workspaceId,
+                                        change,
+                                        SplitEntity.UNDO_MERGE,
+                                        null,
+                                        mergeId,
+                                        reason,
+                                        actor))
                             .call(
                                 change ->
                                     audit(
@@ -342,15 +367,7 @@ public class GraphService {
       String target,
       String reason,
       String changeId) {
-    AuditEntity entry = new AuditEntity();
-    entry.workspaceId = workspaceId;
-    entry.action = action;
-    entry.actor = actor;
-    entry.target = target;
-    entry.reason = reason == null ? null : reason.substring(0, Math.min(reason.length(), 500));
-    entry.changeId = changeId;
-    entry.occurredAt = Instant.now();
-    return audit.persist(entry).replaceWithVoid();
+    return audit.record(workspaceId, action, actor, target, reason, changeId);
   }
 
   private Uni<List<GraphViews.MergeView>> views(String workspaceId, List<MergeEntity> rows) {

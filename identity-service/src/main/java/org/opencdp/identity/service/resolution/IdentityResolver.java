@@ -28,6 +28,7 @@ import org.opencdp.identity.store.ProfileRepository;
 import org.opencdp.identity.store.ProfileRow;
 import org.opencdp.identity.store.RejectionEntity;
 import org.opencdp.identity.store.RejectionRepository;
+import org.opencdp.identity.store.SplitRepository;
 
 /**
  * Resolves one event to a profile in one PostgreSQL transaction.
@@ -47,9 +48,13 @@ import org.opencdp.identity.store.RejectionRepository;
  *   <li>Otherwise lock the owner profiles {@code FOR UPDATE} in id order and check they are still
  *       active. A profile that was merged away between the read and the lock fails the check and
  *       the whole transaction restarts ({@link GraphChangedException}).
+ *   <li>Read the operators' splits among those profiles, then plan ({@link LinkPlanner}): split
+ *       profiles are never joined. A split's sides only change under the row locks of the profiles
+ *       involved (creation by detach/undo, hand-over to a survivor on merge), so the splits read
+ *       under those locks are the ones in force.
  * </ol>
  *
- * The invariant that makes step 4 sufficient: every statement that changes an identifier's profile
+ * The invariant that makes step 3 sufficient: every statement that changes an identifier's profile
  * either holds that identifier's advisory lock (detach, undo, new identifiers) or holds the row
  * lock of the profile it leaves and marks it MERGED in the same transaction (merge). Every change
  * to a profile's identifier set holds that profile's row lock, so per-type counts read under it are
@@ -72,6 +77,7 @@ public class IdentityResolver {
   private final MergeIdentifierRepository mergeIdentifiers;
   private final RejectionRepository rejections;
   private final ProcessedEventRepository processed;
+  private final SplitRepository splits;
   private final IdentityMetrics metrics;
   private final int maxAttempts;
 
@@ -84,6 +90,7 @@ public class IdentityResolver {
       MergeIdentifierRepository mergeIdentifiers,
       RejectionRepository rejections,
       ProcessedEventRepository processed,
+      SplitRepository splits,
       IdentityMetrics metrics,
       IdentityConfig config) {
     this.extractor = extractor;
@@ -94,6 +101,7 @@ public class IdentityResolver {
     this.mergeIdentifiers = mergeIdentifiers;
     this.rejections = rejections;
     this.processed = processed;
+    this.splits = splits;
     this.metrics = metrics;
     this.maxAttempts = config.maxAttempts();
   }
@@ -193,14 +201,21 @@ public class IdentityResolver {
                             || !rows.values().stream().allMatch(ProfileRow::active)) {
                           throw new GraphChangedException("a profile changed before it was locked");
                         }
-                        return counts(workspaceId, candidates, owners, rows, ruleSet)
-                            .chain(
-                                counts ->
-                                    link(
-                                        event,
-                                        LinkPlanner.plan(candidates, owners, counts, ruleSet),
-                                        rows,
-                                        rejected));
+                        Uni<Separations> separations =
+                            rows.size() < 2
+                                ? Uni.createFrom().item(new Separations())
+                                : splits.among(workspaceId, rows.keySet());
+                        return separations.chain(
+                            separated ->
+                                counts(workspaceId, candidates, owners, rows, ruleSet)
+                                    .chain(
+                                        counts ->
+                                            link(
+                                                event,
+                                                LinkPlanner.plan(
+                                                    candidates, owners, counts, ruleSet, separated),
+                                                rows,
+                                                rejected)));
                       });
             });
   }
@@ -413,6 +428,9 @@ public class IdentityResolver {
                         rows ->
                             Multi.createFrom()
                                 .iterable(rows)
+                                // An undone merge is not announced again: UNMERGED superseded it.
+                                .select()
+                                .where(merge -> merge.undoneAt == null)
                                 .onItem()
                                 .transformToUniAndConcatenate(
                                     merge ->

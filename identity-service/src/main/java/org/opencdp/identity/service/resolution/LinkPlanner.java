@@ -29,6 +29,19 @@ public final class LinkPlanner {
       Map<Identifier, String> owners,
       Map<String, Map<String, Integer>> counts,
       RuleSet rules) {
+    return plan(ordered, owners, counts, rules, new Separations());
+  }
+
+  /**
+   * @param separations profiles an operator split apart: an identifier whose profile is split from
+   *     one the event already reached is dropped (rule SPLIT), like a limit breach
+   */
+  public static LinkPlan plan(
+      List<Identifier> ordered,
+      Map<Identifier, String> owners,
+      Map<String, Map<String, Integer>> counts,
+      RuleSet rules,
+      Separations separations) {
     List<Identifier> accepted = new ArrayList<>();
     List<Identifier> created = new ArrayList<>();
     Set<String> profiles = new LinkedHashSet<>();
@@ -39,6 +52,16 @@ public final class LinkPlanner {
       String owner = owners.get(identifier);
       if (owner != null && profiles.contains(owner)) {
         accepted.add(identifier);
+        continue;
+      }
+      String split = owner == null ? null : splitFrom(owner, profiles, separations);
+      if (split != null) {
+        rejected.add(
+            new Rejected(
+                identifier,
+                Rejected.SPLIT,
+                "an operator split its profile from this event's profile (split " + split + ")",
+                owner));
         continue;
       }
       Map<String, Integer> tentative = new HashMap<>(joined);
@@ -76,6 +99,17 @@ public final class LinkPlanner {
       }
     }
     return new LinkPlan(accepted, created, profiles, rejected);
+  }
+
+  /** The split that keeps {@code owner} apart from a profile already reached, or null. */
+  private static String splitFrom(String owner, Set<String> reached, Separations separations) {
+    for (String profile : reached) {
+      String split = separations.between(owner, profile);
+      if (split != null) {
+        return split;
+      }
+    }
+    return null;
   }
 
   /** The type whose count would grow beyond its limit, or null. */

@@ -63,6 +63,33 @@ class LinkPlannerTest {
     assertThat(plan.rejected()).isEmpty();
   }
 
+  @Test
+  void profileSplitFromTheEventsProfileIsNotJoinedEvenWithinTheLimits() {
+    Separations separations = new Separations();
+    separations.add("p1", "p2", "split-1");
+    LinkPlan plan =
+        LinkPlanner.plan(
+            sorted(USER_1, EMAIL, ANON),
+            Map.of(USER_1, "p1", EMAIL, "p2", ANON, "p3"),
+            Map.of(
+                "p1", Map.of("user_id", 1),
+                "p2", Map.of("email", 1),
+                "p3", Map.of("anonymous_id", 1)),
+            RULES,
+            separations);
+    assertThat(plan.accepted()).containsExactly(USER_1, ANON);
+    assertThat(plan.profiles()).containsExactly("p1", "p3");
+    assertThat(plan.rejected())
+        .singleElement()
+        .satisfies(
+            rejected -> {
+              assertThat(rejected.identifier()).isEqualTo(EMAIL);
+              assertThat(rejected.rule()).isEqualTo(Rejected.SPLIT);
+              assertThat(rejected.profileId()).isEqualTo("p2");
+              assertThat(rejected.detail()).contains("split-1");
+            });
+  }
+
   private static List<Identifier> sorted(Identifier... identifiers) {
     return java.util.Arrays.stream(identifiers).sorted(RULES.resolutionOrder()).toList();
   }
