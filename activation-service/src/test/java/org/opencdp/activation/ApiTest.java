@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.opencdp.activation.support.ActivationTestBase;
 import org.opencdp.activation.support.Receiver;
+import org.opencdp.contracts.SegmentMembershipChanged;
 import org.opencdp.testsupport.KafkaResource;
 import org.opencdp.testsupport.PostgresResource;
 import org.opencdp.testsupport.RedisResource;
@@ -36,7 +37,7 @@ class ApiTest extends ActivationTestBase {
             "WEBHOOK", Map.of("url", "https://hooks.example.test/x"), "top-secret-value");
 
     api()
-        .get("/workspaces/" + WS + "/destinations/" + id)
+        .get("/v1/workspaces/" + WS + "/destinations/" + id)
         .then()
         .statusCode(200)
         .body("hasSecret", equalTo(true))
@@ -56,26 +57,26 @@ class ApiTest extends ActivationTestBase {
     String id = createDestination("WEBHOOK", Map.of("url", "https://hooks.example.test/y"), null);
 
     given()
-        .get("/workspaces/" + WS + "/destinations")
+        .get("/v1/workspaces/" + WS + "/destinations")
         .then()
         .statusCode(401)
         .contentType("application/problem+json")
         .header("WWW-Authenticate", "Bearer");
     given()
         .header("Authorization", "Bearer globex-token")
-        .get("/workspaces/" + WS + "/destinations")
+        .get("/v1/workspaces/" + WS + "/destinations")
         .then()
         .statusCode(403)
         .contentType("application/problem+json");
     given()
         .header("Authorization", "Bearer globex-token")
-        .get("/workspaces/globex/destinations/" + id)
+        .get("/v1/workspaces/globex/destinations/" + id)
         .then()
         .statusCode(404)
         .contentType("application/problem+json");
     given()
         .header("Authorization", "Bearer globex-token")
-        .get("/workspaces/globex/deliveries")
+        .get("/v1/workspaces/globex/deliveries")
         .then()
         .statusCode(200)
         .body("findAll { it.destinationId == '" + id + "' }.size()", equalTo(0));
@@ -88,7 +89,7 @@ class ApiTest extends ActivationTestBase {
     noConsent.remove("consentCategory");
     api()
         .body(noConsent)
-        .post("/workspaces/" + WS + "/campaigns")
+        .post("/v1/workspaces/" + WS + "/campaigns")
         .then()
         .statusCode(400)
         .contentType("application/problem+json")
@@ -96,29 +97,69 @@ class ApiTest extends ActivationTestBase {
         .body("detail", containsString("consentCategory"));
     api()
         .body(campaign(segmentEntered("s"), List.of(send(hook, null, "{#if}oops"))))
-        .post("/workspaces/" + WS + "/campaigns")
+        .post("/v1/workspaces/" + WS + "/campaigns")
         .then()
         .statusCode(400)
         .body("detail", containsString("not a valid Qute template"));
     api()
         .body(campaign(segmentEntered("s"), List.of(send("no-such-destination", null, null))))
-        .post("/workspaces/" + WS + "/campaigns")
+        .post("/v1/workspaces/" + WS + "/campaigns")
         .then()
         .statusCode(400)
         .body("detail", containsString("no destination"));
     api()
         .body(Map.of("name", "x", "type", "KAFKA", "config", Map.of("topic", "cdp.events.raw")))
-        .post("/workspaces/" + WS + "/destinations")
+        .post("/v1/workspaces/" + WS + "/destinations")
         .then()
         .statusCode(400)
         .body("detail", containsString("platform topics"));
     api()
         .contentType(ContentType.JSON)
         .body("{not json")
-        .post("/workspaces/" + WS + "/campaigns")
+        .post("/v1/workspaces/" + WS + "/campaigns")
         .then()
         .statusCode(400)
         .contentType("application/problem+json")
         .body(not(containsString("Exception")));
+  }
+
+  @Test
+  void theDeliveryLogFiltersByCampaignProfileAndStatusAndHoldsNoMessageContent() {
+    Receiver.Endpoint hook = Receiver.endpoint(200);
+    String segment = unique("seg");
+    String campaign =
+        createCampaign(
+            campaign(
+                segmentEntered(segment),
+                List.of(send(webhook(hook), null, "private words for {traits.firstName}"))));
+    String sent = unique("p");
+    String refused = unique("p");
+    profile(sent, Map.of("firstName", "Zed", "email", sent + "@example.test"), consent());
+    profile(refused, Map.of(), Map.of("marketing", false));
+
+    membership(sent, segment, SegmentMembershipChanged.Kind.ENTERED);
+    membership(refused, segment, SegmentMembershipChanged.Kind.ENTERED);
+    awaitStatus(campaign, "DELIVERED", 1);
+    awaitStatus(campaign, "SKIPPED", 1);
+
+    api()
+        .queryParam("campaignId", campaign)
+        .queryParam("profileId", sent)
+        .get("/v1/workspaces/" + WS + "/deliveries")
+        .then()
+        .statusCode(200)
+        .body("size()", equalTo(1))
+        .body("[0].status", equalTo("DELIVERED"))
+        .body("[0].channel", equalTo("webhook"))
+        .body(not(containsString("private words")))
+        .body(not(containsString("@example.test")));
+    api()
+        .queryParam("campaignId", campaign)
+        .queryParam("status", "SKIPPED")
+        .get("/v1/workspaces/" + WS + "/deliveries")
+        .then()
+        .statusCode(200)
+        .body("size()", equalTo(1))
+        .body("[0].profileId", equalTo(refused));
   }
 }

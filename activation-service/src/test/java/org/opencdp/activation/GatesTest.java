@@ -104,7 +104,7 @@ class GatesTest extends ActivationTestBase {
     awaitStatus(campaign, "SKIPPED", 1);
     assertThat(Mail.to(address)).hasSize(1);
     api()
-        .get("/workspaces/" + WS + "/campaigns/" + campaign + "/stats")
+        .get("/v1/workspaces/" + WS + "/campaigns/" + campaign + "/stats")
         .then()
         .statusCode(200)
         .body("unsubscribed", equalTo(1))
@@ -223,13 +223,13 @@ class GatesTest extends ActivationTestBase {
 
     api()
         .body(Map.of("profileId", profile))
-        .post("/workspaces/" + WS + "/campaigns/" + fallbackCampaign + "/preview")
+        .post("/v1/workspaces/" + WS + "/campaigns/" + fallbackCampaign + "/preview")
         .then()
         .statusCode(200)
         .body("[0].body", equalTo("Hello there, from your town"));
     api()
         .body(Map.of("profileId", profile))
-        .post("/workspaces/" + WS + "/campaigns/" + strictCampaign + "/preview")
+        .post("/v1/workspaces/" + WS + "/campaigns/" + strictCampaign + "/preview")
         .then()
         .statusCode(200)
         .body("[0].missing", equalTo("traits.lastName"));
@@ -291,7 +291,7 @@ class GatesTest extends ActivationTestBase {
     Map<String, Object> stats =
         new HashMap<>(
             api()
-                .get("/workspaces/" + WS + "/campaigns/" + campaign + "/stats")
+                .get("/v1/workspaces/" + WS + "/campaigns/" + campaign + "/stats")
                 .then()
                 .statusCode(200)
                 .extract()

@@ -95,6 +95,28 @@ class ResilienceTest extends ActivationTestBase {
   }
 
   @Test
+  void aSendOverTheDestinationsTimeoutIsRetriedWithTheSameIdempotencyKey() {
+    Receiver.Endpoint stalling = Receiver.endpoint(200);
+    stalling.delayMillis = 3_000;
+    stalling.delayedCalls = 1; // only the first answer is late
+    String destination =
+        createDestination("WEBHOOK", Map.of("url", stalling.url, "timeoutMs", 500), null);
+    String segment = unique("seg");
+    String campaign =
+        createCampaign(campaign(segmentEntered(segment), List.of(send(destination, null, null))));
+    String profile = unique("p");
+    profile(profile, Map.of(), consent());
+
+    membership(profile, segment, Kind.ENTERED);
+
+    awaitStatus(campaign, "DELIVERED", 1);
+    assertThat(stalling.count()).isEqualTo(2);
+    assertThat(stalling.received.stream().map(r -> r.header("Idempotency-Key")).distinct())
+        .hasSize(1);
+    assertThat(log(campaign).get(0).attempts()).isEqualTo(2);
+  }
+
+  @Test
   void aDeadLetterIsReplayedWithTheSameIdempotencyKeyOnceTheDestinationIsFixed() {
     AtomicBoolean fixed = new AtomicBoolean();
     Receiver.Endpoint receiver = Receiver.endpoint(call -> fixed.get() ? 200 : 400);
@@ -109,11 +131,11 @@ class ResilienceTest extends ActivationTestBase {
     awaitStatus(campaign, "FAILED", 1);
     String deliveryId = log(campaign).get(0).id();
     assertThat(receiver.count()).as("a 400 is not retried").isEqualTo(1);
-    api().get("/workspaces/" + WS + "/dead-letters").then().statusCode(200);
+    api().get("/v1/workspaces/" + WS + "/dead-letters").then().statusCode(200);
     AtomicReference<List<String>> dead = new AtomicReference<>();
     dead.set(
         api()
-            .get("/workspaces/" + WS + "/dead-letters")
+            .get("/v1/workspaces/" + WS + "/dead-letters")
             .then()
             .extract()
             .jsonPath()
@@ -126,10 +148,13 @@ class ResilienceTest extends ActivationTestBase {
                 Kafka.results(profile).stream()
                     .anyMatch(r -> r.status() == DeliveryResult.Status.FAILED));
 
-    api().post("/workspaces/globex/dead-letters/" + deliveryId + "/replay").then().statusCode(403);
+    api()
+        .post("/v1/workspaces/globex/dead-letters/" + deliveryId + "/replay")
+        .then()
+        .statusCode(403);
     fixed.set(true);
     api()
-        .post("/workspaces/" + WS + "/dead-letters/" + deliveryId + "/replay")
+        .post("/v1/workspaces/" + WS + "/dead-letters/" + deliveryId + "/replay")
         .then()
         .statusCode(200);
 
@@ -137,7 +162,7 @@ class ResilienceTest extends ActivationTestBase {
     assertThat(receiver.count()).isEqualTo(2);
     assertThat(receiver.received.get(1).header("Idempotency-Key")).isEqualTo(deliveryId);
     api()
-        .post("/workspaces/" + WS + "/dead-letters/" + deliveryId + "/replay")
+        .post("/v1/workspaces/" + WS + "/dead-letters/" + deliveryId + "/replay")
         .then()
         .statusCode(404);
   }

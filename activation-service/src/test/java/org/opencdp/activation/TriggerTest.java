@@ -176,6 +176,39 @@ class TriggerTest extends ActivationTestBase {
   }
 
   @Test
+  void theSmsProvidersStatusCallbackReportsDelivered() {
+    Receiver.Endpoint twilio = Receiver.endpoint(201);
+    String sms =
+        createDestination(
+            "SMS", Map.of("baseUrl", twilio.url, "accountSid", "AC9", "from", "+1555"), "tok");
+    String trigger = unique("Code Requested");
+    String campaign =
+        createCampaign(
+            campaign(Map.of("type", "EVENT", "event", trigger), List.of(send(sms, null, "1234"))));
+    String profile = unique("p");
+    profile(profile, Map.of("phone", "+15559876"), consent());
+    event(profile, trigger, Map.of());
+    awaitStatus(campaign, "SENT", 1);
+    String form = URLDecoder.decode(twilio.received.get(0).body(), StandardCharsets.UTF_8);
+    String callback = form.substring(form.indexOf("StatusCallback=") + "StatusCallback=".length());
+    String deliveryId = callback.substring(callback.lastIndexOf('/') + 1);
+    assertThat(deliveryId).isEqualTo(log(campaign).get(0).id());
+
+    io.restassured.RestAssured.given()
+        .formParam("MessageStatus", "delivered")
+        .post("/t/sms/" + deliveryId)
+        .then()
+        .statusCode(org.hamcrest.Matchers.lessThan(300));
+
+    await()
+        .atMost(Duration.ofSeconds(45))
+        .until(
+            () ->
+                Kafka.results(profile).stream()
+                    .anyMatch(r -> r.status() == DeliveryResult.Status.DELIVERED));
+  }
+
+  @Test
   void aKafkaDestinationReceivesTheDeliveryDocument() {
     String topic = unique("crm-feed");
     String destination = createDestination("KAFKA", Map.of("topic", topic), null);

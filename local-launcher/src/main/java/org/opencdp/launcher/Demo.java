@@ -115,7 +115,10 @@ final class Demo {
 
   private HttpRequest activation(String path, String json) {
     return authorized(
-            urls.get("activation-service") + "/workspaces/" + LocalPlatform.DEMO_WORKSPACE + path)
+            urls.get("activation-service")
+                + "/v1/workspaces/"
+                + LocalPlatform.DEMO_WORKSPACE
+                + path)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json))
         .build();

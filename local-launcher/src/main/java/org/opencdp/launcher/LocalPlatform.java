@@ -107,6 +107,8 @@ public final class LocalPlatform {
     common.put("CDP_PROFILE_AUTH_WORKSPACE_TOKENS", tokens);
     common.put("CDP_SEGMENT_AUTH_WORKSPACE_TOKENS", tokens);
     common.put("CDP_ACTIVATION_AUTH_WORKSPACE_TOKENS", tokens);
+    // the demo webhook receiver listens on 127.0.0.1, an address the SSRF guard refuses otherwise
+    common.put("CDP_ACTIVATION_DESTINATIONS_ALLOWED_PRIVATE_HOSTS", "127.0.0.1");
     common.put("CDP_ACTIVATION_ENCRYPTION_KEY", "bG9jYWwtb25seS0zMi1ieXRlLWFlcy1rZXktMDAwMDA=");
     common.put("CDP_PROFILE_CRYPTO_ENCRYPTION_KEY", "bG9jYWwtb25seS0zMi1ieXRlLWFlcy1rZXktMDAwMDA=");
     common.put("CDP_PROFILE_CRYPTO_HMAC_KEY", "bG9jYWwtb25seS1obWFjLWtleS1mb3ItcHJvZmlsZXM=");

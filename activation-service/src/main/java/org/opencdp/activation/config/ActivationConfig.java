@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.util.List;
 import java.util.Optional;
 
 /** Settings of the activation-service itself ({@code cdp.activation.*}). */
@@ -43,6 +44,18 @@ public interface ActivationConfig {
   Delivery delivery();
 
   QuietHours quietHours();
+
+  Destinations destinations();
+
+  /** Which internal addresses destinations may reach (SSRF guard, see AddressGuard). */
+  interface Destinations {
+    /** Any address, internal ones included: for local development only. */
+    @WithDefault("false")
+    boolean allowPrivate();
+
+    /** Host names or IP addresses let through although internal (e.g. an in-cluster relay). */
+    Optional<List<String>> allowedPrivateHosts();
+  }
 
   interface Delivery {
     /**

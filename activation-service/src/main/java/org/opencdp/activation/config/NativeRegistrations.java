@@ -5,6 +5,7 @@ import org.opencdp.contracts.DeliveryResult;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.EventType;
 import org.opencdp.contracts.Identifier;
+import org.opencdp.contracts.IdentityChange;
 import org.opencdp.contracts.PrivacyRequest;
 import org.opencdp.contracts.PrivacyStatus;
 import org.opencdp.contracts.ProfileChanged;
@@ -20,6 +21,8 @@ import org.opencdp.contracts.SegmentMembershipChanged;
       EventEnvelope.class,
       EventType.class,
       Identifier.class,
+      IdentityChange.class,
+      IdentityChange.Kind.class,
       PrivacyRequest.class,
       PrivacyRequest.Kind.class,
       PrivacyStatus.class,

@@ -116,7 +116,36 @@ public class Schema {
             primary key (delivery_id, kind, link))
           """,
           "create index if not exists ix_engagement_campaign on act_engagement"
-              + " (workspace_id, campaign_id)");
+              + " (workspace_id, campaign_id)",
+          // identity merges: old profile id -> survivor, so late messages under the old id follow
+          """
+          create table if not exists act_profile_alias (
+            workspace_id varchar(128) not null,
+            merged_id varchar(128) not null,
+            survivor_id varchar(128) not null,
+            created_at timestamptz not null,
+            primary key (workspace_id, merged_id))
+          """,
+          "create index if not exists ix_alias_survivor on act_profile_alias"
+              + " (workspace_id, survivor_id)",
+          """
+          create table if not exists act_identity_change (
+            change_id varchar(64) primary key,
+            workspace_id varchar(128) not null,
+            applied_at timestamptz not null)
+          """,
+          // the last exit event (exitOn) per campaign and profile: a merge cancels a moved journey
+          // when the survivor exited the campaign after that journey started
+          """
+          create table if not exists act_exit_seen (
+            workspace_id varchar(128) not null,
+            campaign_id varchar(36) not null,
+            profile_id varchar(128) not null,
+            at timestamptz not null,
+            primary key (workspace_id, campaign_id, profile_id))
+          """,
+          "create index if not exists ix_journey_profile on act_journey"
+              + " (workspace_id, profile_id)");
 
   private final Pool pool;
 

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.opencdp.activation.config.ActivationConfig;
+import org.opencdp.activation.destination.AddressGuard;
 import org.opencdp.activation.destination.Destination;
 import org.opencdp.activation.destination.DestinationService;
 import org.opencdp.activation.destination.DestinationType;
@@ -41,6 +42,7 @@ public class Dispatcher {
   private final Clock clock;
   private final ActivationConfig.Delivery config;
   private final MeterRegistry metrics;
+  private final AddressGuard guard;
   private volatile boolean running = true;
 
   Dispatcher(
@@ -51,7 +53,10 @@ public class Dispatcher {
       ResultPublisher results,
       Clock clock,
       ActivationConfig config,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      AddressGuard guard) {
+    this.guard = guard;
+
     all.forEach(sender -> senders.put(sender.type(), sender));
     this.store = store;
     this.destinations = destinations;
@@ -159,6 +164,13 @@ public class Dispatcher {
       if (d.leaseUntil() != null && d.leaseUntil().isAfter(wall.plus(timeout))) {
         batch.add(d);
       }
+    }
+    // checked again at send time: what the host name resolves to may have changed since it was
+    // saved
+    Optional<String> refused = guard.refuse(destination.type(), destination.config(), false);
+    if (refused.isPresent()) {
+      batch.forEach(d -> giveUp(d, d.attempts() + 1, "destination address refused"));
+      return;
     }
     Instant now = clock.instant();
     Instant blocked = lane.breaker.blockedUntil(now);

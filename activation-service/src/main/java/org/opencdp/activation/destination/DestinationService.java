@@ -50,13 +50,16 @@ public class DestinationService {
   private final Clock clock;
   private final long ttlMillis;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final AddressGuard guard;
 
   DestinationService(
       DestinationRepository repository,
       SecretCipher cipher,
       ObjectMapper json,
       Clock clock,
-      ActivationConfig config) {
+      ActivationConfig config,
+      AddressGuard guard) {
+    this.guard = guard;
     this.repository = repository;
     this.cipher = cipher;
     this.json = json;
@@ -65,7 +68,11 @@ public class DestinationService {
   }
 
   public Uni<DestinationView> create(String workspaceId, DestinationRequest request) {
-    validate(request, true);
+    validateShape(request, true);
+    return checkAddress(request).chain(() -> insert(workspaceId, request));
+  }
+
+  private Uni<DestinationView> insert(String workspaceId, DestinationRequest request) {
     DestinationEntity entity = new DestinationEntity();
     entity.id = UUID.randomUUID().toString();
     entity.workspaceId = workspaceId;
@@ -76,7 +83,11 @@ public class DestinationService {
   }
 
   public Uni<DestinationView> update(String workspaceId, String id, DestinationRequest request) {
-    validate(request, false);
+    validateShape(request, false);
+    return checkAddress(request).chain(() -> save(workspaceId, id, request));
+  }
+
+  private Uni<DestinationView> save(String workspaceId, String id, DestinationRequest request) {
     return Panache.withTransaction(
         () ->
             repository
@@ -191,7 +202,22 @@ public class DestinationService {
         entity.updatedAt);
   }
 
-  private static void validate(DestinationRequest request, boolean creating) {
+  /** The SSRF guard on a worker thread (name lookups block), back on the caller's context. */
+  private Uni<Void> checkAddress(DestinationRequest request) {
+    Map<String, Object> config = request.config() == null ? Map.of() : request.config();
+    return VertxContextSupport.<Void>executeBlocking(
+        () -> {
+          guard
+              .refuse(request.type(), config, false)
+              .ifPresent(
+                  reason -> {
+                    throw ProblemException.badRequest(reason);
+                  });
+          return null;
+        });
+  }
+
+  private static void validateShape(DestinationRequest request, boolean creating) {
     if (request == null || request.name() == null || request.name().isBlank()) {
       throw ProblemException.badRequest("a destination needs a name");
     }

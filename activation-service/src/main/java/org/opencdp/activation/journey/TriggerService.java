@@ -1,6 +1,7 @@
 package org.opencdp.activation.journey;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -19,8 +20,11 @@ public class TriggerService {
   private final CampaignService campaigns;
   private final JourneyEngine engine;
   private final ProfileStore profiles;
+  private final Clock clock;
 
-  TriggerService(CampaignService campaigns, JourneyEngine engine, ProfileStore profiles) {
+  TriggerService(
+      CampaignService campaigns, JourneyEngine engine, ProfileStore profiles, Clock clock) {
+    this.clock = clock;
     this.campaigns = campaigns;
     this.engine = engine;
     this.profiles = profiles;
@@ -30,7 +34,8 @@ public class TriggerService {
     profiles.apply(change);
   }
 
-  public void onMembership(SegmentMembershipChanged change) {
+  public void onMembership(SegmentMembershipChanged message) {
+    SegmentMembershipChanged change = followMerge(message);
     profiles.apply(change);
     TriggerType type =
         change.kind() == SegmentMembershipChanged.Kind.ENTERED
@@ -56,10 +61,13 @@ public class TriggerService {
     if (event.profileId() == null || event.event() == null) {
       return;
     }
+    String profileId = profiles.resolve(event.workspaceId(), event.profileId());
     for (Campaign campaign : campaigns.active(event.workspaceId())) {
       CampaignDefinition definition = campaign.definition();
       if (definition.exitOn() != null && definition.exitOn().contains(event.event())) {
-        engine.cancel(campaign, event.profileId(), "exit event " + event.event());
+        // remembered for a journey that a later identity merge brings to this profile
+        profiles.exited(event.workspaceId(), campaign.id(), profileId, clock.instant());
+        engine.cancel(campaign, profileId, "exit event " + event.event());
       }
       CampaignDefinition.Trigger trigger = definition.trigger();
       if (trigger.type() == TriggerType.EVENT
@@ -70,9 +78,27 @@ public class TriggerService {
         eventData.put("properties", event.properties() == null ? Map.of() : event.properties());
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("event", eventData);
-        engine.start(campaign, event.profileId(), "e:" + event.messageId(), context);
+        engine.start(campaign, profileId, "e:" + event.messageId(), context);
       }
     }
+  }
+
+  /** The message with the survivor's id when its profile was merged into another. */
+  private SegmentMembershipChanged followMerge(SegmentMembershipChanged c) {
+    String profileId = profiles.resolve(c.workspaceId(), c.profileId());
+    if (profileId.equals(c.profileId())) {
+      return c;
+    }
+    return new SegmentMembershipChanged(
+        c.changeId(),
+        c.workspaceId(),
+        profileId,
+        c.segmentId(),
+        c.segmentName(),
+        c.segmentVersion(),
+        c.kind(),
+        c.reason(),
+        c.occurredAt());
   }
 
   static boolean matches(Map<String, Object> where, Map<String, Object> properties) {

@@ -11,17 +11,20 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.opencdp.activation.journey.TriggerService;
+import org.opencdp.activation.profile.MergeService;
 import org.opencdp.activation.profile.PrivacyService;
 import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.contracts.IdentityChange;
 import org.opencdp.contracts.PrivacyRequest;
 import org.opencdp.contracts.PrivacyStatus;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentMembershipChanged;
 
 /**
- * The three inputs: profile snapshots ({@code cdp.profiles.changed}), segment membership changes
- * ({@code cdp.segments.membership}) and resolved events ({@code cdp.events.resolved}). Offsets are
- * committed after the batch's writes are durable.
+ * The inputs: profile snapshots ({@code cdp.profiles.changed}), segment membership changes ({@code
+ * cdp.segments.membership}), resolved events ({@code cdp.events.resolved}), identity merges ({@code
+ * cdp.identity.merges}) and privacy requests. Offsets are committed after the batch's writes are
+ * durable.
  */
 @ApplicationScoped
 public class Consumers {
@@ -30,6 +33,7 @@ public class Consumers {
   private final KeyedBatch batches;
   private final TriggerService triggers;
   private final PrivacyService privacy;
+  private final MergeService merges;
   private final MutinyEmitter<String> privacyStatus;
   private final Clock clock;
   private final ObjectMapper json;
@@ -38,12 +42,14 @@ public class Consumers {
       KeyedBatch batches,
       TriggerService triggers,
       PrivacyService privacy,
+      MergeService merges,
       @Channel(Channels.PRIVACY_STATUS_OUT) MutinyEmitter<String> privacyStatus,
       Clock clock,
       ObjectMapper json) {
     this.batches = batches;
     this.triggers = triggers;
     this.privacy = privacy;
+    this.merges = merges;
     this.privacyStatus = privacyStatus;
     this.clock = clock;
     this.json = json;
@@ -86,6 +92,26 @@ public class Consumers {
           } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("privacy status not writable", e);
           }
+        });
+  }
+
+  /** Identity merges: what is keyed by the merged profile id follows the survivor. */
+  @Incoming(Channels.MERGES)
+  @Blocking
+  public void merges(ConsumerRecords<String, String> records) {
+    batches.process(
+        records,
+        payload -> {
+          IdentityChange change = read(payload, IdentityChange.class);
+          if (change.changeId() == null
+              || change.workspaceId() == null
+              || change.kind() == null
+              || change.survivorProfileId() == null
+              || change.mergedProfileId() == null) {
+            throw new KeyedBatch.PoisonMessage(
+                "IdentityChange without changeId, workspaceId, kind or profile ids");
+          }
+          merges.apply(change);
         });
   }
 

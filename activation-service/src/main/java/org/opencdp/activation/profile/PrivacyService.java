@@ -4,13 +4,15 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import org.opencdp.activation.delivery.FrequencyCaps;
 import org.opencdp.contracts.PrivacyRequest;
 
 /**
  * Carries out privacy requests on what this service holds about a person. DELETE and ANONYMIZE
- * erase the snapshot, memberships, journeys and the delivery log with its messages (they hold
- * addresses and rendered content); SUPPRESS refuses every consent category for the person here and
- * cancels running journeys. All of it is idempotent, so a redelivered request is harmless.
+ * erase the snapshot, memberships, journeys, exit records, frequency-cap counters (Redis) and the
+ * delivery log with its messages (they hold addresses and rendered content); SUPPRESS refuses every
+ * consent category for the person here and cancels running journeys. All of it is idempotent, so a
+ * redelivered request is harmless.
  */
 @ApplicationScoped
 public class PrivacyService {
@@ -19,9 +21,11 @@ public class PrivacyService {
 
   private final Pool pool;
   private final ProfileStore profiles;
+  private final FrequencyCaps caps;
   private final Clock clock;
 
-  PrivacyService(Pool pool, ProfileStore profiles, Clock clock) {
+  PrivacyService(Pool pool, ProfileStore profiles, FrequencyCaps caps, Clock clock) {
+    this.caps = caps;
     this.pool = pool;
     this.profiles = profiles;
     this.clock = clock;
@@ -38,6 +42,7 @@ public class PrivacyService {
           .executeAndAwait(Tuple.of(ws, profile));
       return;
     }
+    caps.erase(ws, profile);
     pool.withTransaction(
             c ->
                 c.preparedQuery(
@@ -67,6 +72,12 @@ public class PrivacyService {
                         () ->
                             c.preparedQuery(
                                     "delete from act_membership where workspace_id = $1 and"
+                                        + " profile_id = $2")
+                                .execute(Tuple.of(ws, profile)))
+                    .chain(
+                        () ->
+                            c.preparedQuery(
+                                    "delete from act_exit_seen where workspace_id = $1 and"
                                         + " profile_id = $2")
                                 .execute(Tuple.of(ws, profile)))
                     .chain(

@@ -88,6 +88,25 @@ public class ProfileStore {
     }
   }
 
+  /** The profile id to use: the survivor when this id was merged into another profile. */
+  public String resolve(String workspaceId, String profileId) {
+    RowSet<Row> rows =
+        pool.preparedQuery(
+                "select survivor_id from act_profile_alias where workspace_id = $1"
+                    + " and merged_id = $2")
+            .executeAndAwait(Tuple.of(workspaceId, profileId));
+    return rows.rowCount() == 0 ? profileId : rows.iterator().next().getString("survivor_id");
+  }
+
+  /** Records that the profile left a campaign through one of its exit events. */
+  public void exited(String workspaceId, String campaignId, String profileId, Instant at) {
+    pool.preparedQuery(
+            "insert into act_exit_seen (workspace_id, campaign_id, profile_id, at) values ($1, $2,"
+                + " $3, $4) on conflict (workspace_id, campaign_id, profile_id) do update set at ="
+                + " greatest(act_exit_seen.at, excluded.at)")
+        .executeAndAwait(Tuple.of(workspaceId, campaignId, profileId, time(at)));
+  }
+
   public Optional<Snapshot> find(String workspaceId, String profileId) {
     RowSet<Row> rows =
         pool.preparedQuery("select * from act_profile where workspace_id = $1 and profile_id = $2")

@@ -28,7 +28,7 @@ import org.opencdp.activation.journey.JourneyStore;
 import org.opencdp.activation.profile.ProfileStore;
 import org.opencdp.activation.profile.Snapshot;
 
-@Path("/workspaces/{workspaceId}/campaigns")
+@Path("/v1/workspaces/{workspaceId}/campaigns")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Campaigns")

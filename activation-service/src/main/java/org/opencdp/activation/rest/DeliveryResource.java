@@ -16,7 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.opencdp.activation.delivery.DeliveryStore;
 
-@Path("/workspaces/{workspaceId}")
+@Path("/v1/workspaces/{workspaceId}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Deliveries")
 public class DeliveryResource {

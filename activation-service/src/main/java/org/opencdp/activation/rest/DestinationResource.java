@@ -18,7 +18,7 @@ import org.opencdp.activation.destination.DestinationService;
 import org.opencdp.activation.destination.DestinationService.DestinationRequest;
 import org.opencdp.activation.destination.DestinationService.DestinationView;
 
-@Path("/workspaces/{workspaceId}/destinations")
+@Path("/v1/workspaces/{workspaceId}/destinations")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Destinations")

@@ -52,7 +52,7 @@ public abstract class ActivationTestBase {
     }
     return api()
         .body(body)
-        .post("/workspaces/" + WS + "/destinations")
+        .post("/v1/workspaces/" + WS + "/destinations")
         .then()
         .statusCode(201)
         .extract()
@@ -81,7 +81,7 @@ public abstract class ActivationTestBase {
   protected static String createCampaign(Map<String, Object> definition) {
     return api()
         .body(definition)
-        .post("/workspaces/" + WS + "/campaigns")
+        .post("/v1/workspaces/" + WS + "/campaigns")
         .then()
         .statusCode(201)
         .extract()

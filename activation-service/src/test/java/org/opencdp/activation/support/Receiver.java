@@ -38,6 +38,9 @@ public final class Receiver {
     public volatile IntUnaryOperator status;
     public volatile long delayMillis;
 
+    /** Calls (from the first) that wait {@code delayMillis} before answering. */
+    public volatile int delayedCalls = Integer.MAX_VALUE;
+
     Endpoint(String url, IntUnaryOperator status) {
       this.url = url;
       this.status = status;
@@ -99,7 +102,7 @@ public final class Receiver {
             new String(body, StandardCharsets.UTF_8),
             System.nanoTime()));
     int call = endpoint.received.size();
-    if (endpoint.delayMillis > 0) {
+    if (endpoint.delayMillis > 0 && call <= endpoint.delayedCalls) {
       try {
         Thread.sleep(endpoint.delayMillis);
       } catch (InterruptedException e) {
