@@ -100,7 +100,15 @@ class ResolutionFlowTest {
                           assertThat(change.mergedProfileId()).isEqualTo(merged);
                           assertThat(change.causingEventKey()).isEqualTo(alias.eventKey());
                           assertThat(change.reason()).isEqualTo("alias");
-                          assertThat(change.identifiers()).hasSize(1);
+                          assertThat(change.workspaceId()).isEqualTo(ws);
+                          assertThat(change.changeId()).isNotBlank();
+                          assertThat(change.occurredAt()).isNotNull();
+                          // Provenance: exactly the identifiers the merged profile brought.
+                          assertThat(change.identifiers())
+                              .containsExactly(
+                                  merged.equals(knownProfile)
+                                      ? new Identifier("user_id", "user-a")
+                                      : new Identifier("anonymous_id", "anon-a"));
                         }));
     assertThat(kafka.changeRecords(ws).get(0).key()).isEqualTo(ws + ":" + survivor);
     assertThat(Graph.partition(graph.snapshot(ws)))

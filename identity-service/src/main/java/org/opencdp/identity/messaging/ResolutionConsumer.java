@@ -19,18 +19,20 @@ import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.identity.config.IdentityConfig;
 import org.opencdp.identity.service.DuplicatedContexts;
 import org.opencdp.identity.service.IdentityMetrics;
+import org.opencdp.identity.service.resolution.FastPathResolver;
 import org.opencdp.identity.service.resolution.IdentityResolver;
 import org.opencdp.identity.service.resolution.PoisonEventException;
 import org.opencdp.identity.service.resolution.Resolution;
 
 /**
- * Consumes {@code cdp.events.raw} in batches. Records with the same Kafka key (same workspace and
- * first identifier) are resolved one after the other in offset order; different keys are resolved
- * in parallel (up to {@code cdp.identity.consumer-parallelism}), each in its own transaction on its
- * own Vert.x context. Results are sent to Kafka as soon as each event is committed; the batch
- * completes, and its offsets are committed, only when every send was acknowledged. A crash in
- * between replays the batch, and the processed-events table turns the replay into re-sends of the
- * same results (at-least-once, idempotent).
+ * Consumes {@code cdp.events.raw} in batches. First the known and new visitors at the head of each
+ * key's run of records are resolved together in one transaction ({@link FastPathResolver}); the
+ * rest of each key's records are resolved one after the other in offset order, different keys in
+ * parallel (up to {@code cdp.identity.consumer-parallelism}), each in its own transaction on its
+ * own Vert.x context. Results are sent to Kafka as soon as they are committed; the batch completes,
+ * and its offsets are committed, only when every send was acknowledged. A crash in between replays
+ * the batch, and the processed-events table turns the replay into re-sends of the same results
+ * (at-least-once, idempotent).
  *
  * <p>Unreadable events go to {@code cdp.events.raw.dlq} with the reason. Infrastructure failures
  * are retried with back-off; if they persist, the batch fails, the channel reports unhealthy and
@@ -41,6 +43,7 @@ public class ResolutionConsumer {
   public static final String RAW = "events-raw";
 
   private final IdentityResolver resolver;
+  private final FastPathResolver fastPath;
   private final ChangePublisher publisher;
   private final DuplicatedContexts contexts;
   private final IdentityMetrics metrics;
@@ -50,12 +53,14 @@ public class ResolutionConsumer {
 
   public ResolutionConsumer(
       IdentityResolver resolver,
+      FastPathResolver fastPath,
       ChangePublisher publisher,
       DuplicatedContexts contexts,
       IdentityMetrics metrics,
       ObjectMapper mapper,
       IdentityConfig config) {
     this.resolver = resolver;
+    this.fastPath = fastPath;
     this.publisher = publisher;
     this.contexts = contexts;
     this.metrics = metrics;
@@ -64,22 +69,48 @@ public class ResolutionConsumer {
     this.infrastructureRetries = config.infrastructureRetries();
   }
 
+  /** A readable record and its event. */
+  private record Parsed(ConsumerRecord<String, String> record, EventEnvelope event) {}
+
   @Incoming(RAW)
   public Uni<Void> consume(ConsumerRecords<String, String> records) {
-    Map<String, List<ConsumerRecord<String, String>>> byKey = new LinkedHashMap<>();
-    for (ConsumerRecord<String, String> record : records) {
-      byKey
-          .computeIfAbsent(record.key() == null ? "" : record.key(), key -> new ArrayList<>())
-          .add(record);
-    }
     List<CompletableFuture<Void>> sends = java.util.Collections.synchronizedList(new ArrayList<>());
-    return Multi.createFrom()
-        .iterable(byKey.values())
-        .onItem()
-        .transformToUni(group -> contexts.run(() -> resolveInOrder(group, sends)))
-        .merge(parallelism)
-        .collect()
-        .asList()
+    Map<String, List<Parsed>> byKey = new LinkedHashMap<>();
+    for (ConsumerRecord<String, String> record : records) {
+      try {
+        byKey
+            .computeIfAbsent(record.key() == null ? "" : record.key(), key -> new ArrayList<>())
+            .add(new Parsed(record, parse(record.value())));
+      } catch (PoisonEventException e) {
+        deadLetter(record, e.getMessage(), sends);
+      }
+    }
+    List<List<Parsed>> groups = new ArrayList<>(byKey.values());
+    List<List<EventEnvelope>> events =
+        groups.stream().map(group -> group.stream().map(Parsed::event).toList()).toList();
+    return withInfrastructureRetries(
+            contexts.run(() -> fastPath.resolveLeading(events)), "a batch of " + records.count())
+        .chain(
+            leading -> {
+              List<List<Parsed>> remaining = new ArrayList<>();
+              for (int g = 0; g < groups.size(); g++) {
+                List<Parsed> group = groups.get(g);
+                List<Resolution> resolved = leading.get(g);
+                for (int i = 0; i < resolved.size(); i++) {
+                  publish(group.get(i).event(), resolved.get(i), sends);
+                }
+                if (resolved.size() < group.size()) {
+                  remaining.add(group.subList(resolved.size(), group.size()));
+                }
+              }
+              return Multi.createFrom()
+                  .iterable(remaining)
+                  .onItem()
+                  .transformToUni(group -> contexts.run(() -> resolveInOrder(group, sends)))
+                  .merge(parallelism)
+                  .collect()
+                  .asList();
+            })
         .chain(
             ignored -> {
               CompletableFuture<?>[] all;
@@ -91,40 +122,22 @@ public class ResolutionConsumer {
         .replaceWithVoid();
   }
 
-  private Uni<Integer> resolveInOrder(
-      List<ConsumerRecord<String, String>> group, List<CompletableFuture<Void>> sends) {
+  private Uni<Integer> resolveInOrder(List<Parsed> group, List<CompletableFuture<Void>> sends) {
     return Multi.createFrom()
         .iterable(group)
         .onItem()
-        .transformToUniAndConcatenate(record -> resolveOne(record, sends))
+        .transformToUniAndConcatenate(parsed -> resolveOne(parsed, sends))
         .collect()
         .asList()
         .map(List::size);
   }
 
-  private Uni<Boolean> resolveOne(
-      ConsumerRecord<String, String> record, List<CompletableFuture<Void>> sends) {
-    EventEnvelope event;
-    try {
-      event = parse(record.value());
-    } catch (PoisonEventException e) {
-      return deadLetter(record, e.getMessage(), sends);
-    }
-    return resolver
-        .resolve(event)
-        .onFailure(failure -> !(failure instanceof PoisonEventException))
-        .invoke(
-            failure ->
-                Log.warnf(
-                    "resolution of a record from %s-%d@%d failed, retrying: %s",
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    failure.getClass().getSimpleName()))
-        .onFailure(failure -> !(failure instanceof PoisonEventException))
-        .retry()
-        .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
-        .atMost(infrastructureRetries)
+  private Uni<Boolean> resolveOne(Parsed parsed, List<CompletableFuture<Void>> sends) {
+    ConsumerRecord<String, String> record = parsed.record();
+    EventEnvelope event = parsed.event();
+    return withInfrastructureRetries(
+            resolver.resolve(event),
+            "a record from " + record.topic() + "-" + record.partition() + "@" + record.offset())
         .map(
             resolution -> {
               publish(event, resolution, sends);
@@ -132,6 +145,20 @@ public class ResolutionConsumer {
             })
         .onFailure(PoisonEventException.class)
         .recoverWithUni(failure -> deadLetter(record, failure.getMessage(), sends));
+  }
+
+  /** Database or broker failures are retried with back-off; poison is not (it is dead-lettered). */
+  private <T> Uni<T> withInfrastructureRetries(Uni<T> work, String what) {
+    return work.onFailure(failure -> !(failure instanceof PoisonEventException))
+        .invoke(
+            failure ->
+                Log.warnf(
+                    "resolution of %s failed, retrying: %s",
+                    what, failure.getClass().getSimpleName()))
+        .onFailure(failure -> !(failure instanceof PoisonEventException))
+        .retry()
+        .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
+        .atMost(infrastructureRetries);
   }
 
   private void publish(

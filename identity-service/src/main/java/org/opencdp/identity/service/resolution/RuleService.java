@@ -49,6 +49,12 @@ public class RuleService {
         .invoke(rules -> cache.put(workspaceId, new Cached(rules, System.nanoTime() + ttlNanos)));
   }
 
+  /** The cached rules of the workspace, or null when they must be (re)loaded. */
+  public RuleSet cached(String workspaceId) {
+    Cached cached = cache.get(workspaceId);
+    return cached != null && cached.expiresAt - System.nanoTime() > 0 ? cached.rules : null;
+  }
+
   /** Reads the rules from the database, bypassing the cache. */
   public Uni<RuleSet> load(String workspaceId) {
     return repository
