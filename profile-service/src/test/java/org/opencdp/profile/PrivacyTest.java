@@ -22,8 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.IdentityChange;
 import org.opencdp.contracts.PrivacyRequest;
 import org.opencdp.contracts.PrivacyStatus;
+import org.opencdp.contracts.SegmentMembershipChanged;
 import org.opencdp.contracts.Topics;
 import org.opencdp.profile.config.Collections;
+import org.opencdp.profile.profile.ErasureTombstones;
 import org.opencdp.testsupport.KafkaResource;
 import org.opencdp.testsupport.MongoResource;
 
@@ -36,6 +38,8 @@ class PrivacyTest {
       Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofHours(1));
 
   @Inject MongoClient mongo;
+  @Inject ErasureTombstones tombstones;
+  @Inject TestClock clock;
 
   private String person(String email) {
     String profileId = Events.newProfileId();
@@ -87,6 +91,26 @@ class PrivacyTest {
     TestKafka.send(
         Events.identify(WS, mergedAway, "other-" + mergedAway, base, Map.of("nickname", "Anita")));
     awaitEvents(WS, mergedAway, 1);
+    SegmentMembershipChanged entered =
+        new SegmentMembershipChanged(
+            UUID.randomUUID().toString(),
+            WS,
+            profileId,
+            "vip",
+            "VIP",
+            1,
+            SegmentMembershipChanged.Kind.ENTERED,
+            "backfill",
+            base);
+    TestKafka.send(Topics.SEGMENTS_MEMBERSHIP, entered.partitionKey(), TestKafka.write(entered));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                as(WS)
+                    .get("/v1/profiles/" + profileId + "/segments")
+                    .then()
+                    .body("current.size()", equalTo(1)));
     TestKafka.send(
         new IdentityChange(
             UUID.randomUUID().toString(),
@@ -128,26 +152,7 @@ class PrivacyTest {
     as(WS).get("/v1/profiles/" + profileId).then().statusCode(404);
     as(WS).get("/v1/profiles/" + mergedAway).then().statusCode(404);
     as(WS).get("/v1/profiles/email:" + email).then().statusCode(404);
-    for (String collection :
-        List.of(
-            Collections.PROFILES,
-            Collections.TIMELINE,
-            Collections.IDENTIFIERS,
-            Collections.AUDIT)) {
-      for (Document doc :
-          mongo
-              .getDatabase("cdp")
-              .getCollection(collection)
-              .find(new Document("workspaceId", WS))) {
-        String stored = doc.toJson();
-        assertThat(stored)
-            .as(collection)
-            .doesNotContain(profileId)
-            .doesNotContain(mergedAway)
-            .doesNotContain(email)
-            .doesNotContain("Anita");
-      }
-    }
+    assertNoTrace(profileId, mergedAway, email, "Anita");
 
     PrivacyRequest published =
         TestKafka.readAll(Topics.PRIVACY_REQUESTS).stream()
@@ -175,6 +180,80 @@ class PrivacyTest {
                     .then()
                     .body("status", equalTo("COMPLETED")));
     as("ws-b").get("/v1/privacy-requests/" + requestId).then().statusCode(404);
+  }
+
+  /**
+   * The profile-service's stores: profiles, timeline, its identifier index (the identifier lookup
+   * projection), audit, segment history and tombstones. The identity graph itself lives in the
+   * identity-service's PostgreSQL and is erased there (it answers on the status topic; here its
+   * answer is simulated).
+   */
+  private void assertNoTrace(String... values) {
+    for (String collection :
+        List.of(
+            Collections.PROFILES,
+            Collections.TIMELINE,
+            Collections.IDENTIFIERS,
+            Collections.AUDIT,
+            Collections.SEGMENT_HISTORY,
+            Collections.TOMBSTONES)) {
+      for (Document doc :
+          mongo
+              .getDatabase("cdp")
+              .getCollection(collection)
+              .find(new Document("workspaceId", WS))) {
+        String stored = doc.toJson();
+        for (String value : values) {
+          assertThat(stored).as(collection).doesNotContain(value);
+        }
+      }
+    }
+  }
+
+  @Test
+  void eventsInFlightAfterADeleteDoNotRecreateTheProfile() {
+    String email = "late-" + UUID.randomUUID() + "@example.com";
+    String profileId = person(email);
+    String requestId =
+        as(WS)
+            .delete("/v1/profiles/" + profileId)
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("requestId");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                as(WS)
+                    .get("/v1/privacy-requests/" + requestId)
+                    .then()
+                    .body("services.profile-service", equalTo("DONE")));
+    double before = erasedCount();
+
+    // still in flight when the delete ran: resolved for the old profile id, with personal data
+    TestKafka.send(
+        Events.identify(
+            WS,
+            profileId,
+            "user-" + profileId,
+            base.plusSeconds(30),
+            Map.of("email", email, "firstName", "Ana")));
+    TestKafka.send(
+        Events.track(
+            WS, profileId, "user-" + profileId, "Order Completed", base.plusSeconds(31), Map.of()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> erasedCount() >= before + 2);
+
+    as(WS).get("/v1/profiles/" + profileId).then().statusCode(404);
+    as(WS).get("/v1/profiles/email:" + email).then().statusCode(404);
+    assertNoTrace(profileId, email, "Ana");
+    assertThat(tombstones.isErased(WS, profileId).await().indefinitely()).isTrue();
+    try {
+      clock.advance(Duration.ofDays(31)); // tombstones expire (30 days by default)
+      assertThat(tombstones.isErased(WS, profileId).await().indefinitely()).isFalse();
+    } finally {
+      clock.reset();
+    }
   }
 
   @Test
@@ -257,11 +336,21 @@ class PrivacyTest {
   }
 
   private static double suppressedCount() {
+    return eventCount("suppressed");
+  }
+
+  private static double erasedCount() {
+    return eventCount("erased");
+  }
+
+  private static double eventCount(String outcome) {
     String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
     return metrics
         .lines()
         .filter(
-            l -> l.startsWith("cdp_profile_events_total") && l.contains("outcome=\"suppressed\""))
+            l ->
+                l.startsWith("cdp_profile_events_total")
+                    && l.contains("outcome=\"" + outcome + "\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
   }

@@ -46,6 +46,50 @@ public final class Bucket {
     }
   }
 
+  public Bucket copy() {
+    Bucket b = new Bucket();
+    b.count = count;
+    b.numericCount = numericCount;
+    b.sum = sum;
+    b.min = min;
+    b.max = max;
+    b.first = first;
+    b.firstAt = firstAt;
+    b.firstKey = firstKey;
+    b.last = last;
+    b.lastAt = lastAt;
+    b.lastKey = lastKey;
+    b.frequencies.putAll(frequencies);
+    return b;
+  }
+
+  /** Adds another bucket of the same trait and period into this one (commutative). */
+  public Bucket merge(Bucket other) {
+    count += other.count;
+    numericCount += other.numericCount;
+    sum += other.sum;
+    if (other.min != null) {
+      min = min == null ? other.min : Math.min(min, other.min);
+    }
+    if (other.max != null) {
+      max = max == null ? other.max : Math.max(max, other.max);
+    }
+    if (other.firstAt != null
+        && (firstAt == null || earlier(other.firstAt, other.firstKey, firstAt, firstKey))) {
+      first = other.first;
+      firstAt = other.firstAt;
+      firstKey = other.firstKey;
+    }
+    if (other.lastAt != null
+        && (lastAt == null || earlier(lastAt, lastKey, other.lastAt, other.lastKey))) {
+      last = other.last;
+      lastAt = other.lastAt;
+      lastKey = other.lastKey;
+    }
+    other.frequencies.forEach((k, v) -> frequencies.merge(k, v, Long::sum));
+    return this;
+  }
+
   static boolean earlier(Instant a, String aKey, Instant b, String bKey) {
     int c = a.compareTo(b);
     return c != 0 ? c < 0 : aKey.compareTo(bKey) < 0;

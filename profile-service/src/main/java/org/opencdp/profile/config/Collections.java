@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -26,15 +27,21 @@ public class Collections {
   public static final String COMPUTED_TRAITS = "computed_traits";
   public static final String IDENTITY_CHANGES = "identity_changes";
   public static final String PRIVACY_REQUESTS = "privacy_requests";
+  public static final String TOMBSTONES = "tombstones";
+  public static final String SEGMENT_HISTORY = "segment_history";
+  public static final String WORKSPACE_SETTINGS = "workspace_settings";
 
   private final ReactiveMongoClient client;
   private final String database;
+  private final ProfileConfig config;
 
   Collections(
       ReactiveMongoClient client,
-      @ConfigProperty(name = "quarkus.mongodb.database") String database) {
+      @ConfigProperty(name = "quarkus.mongodb.database") String database,
+      ProfileConfig config) {
     this.client = client;
     this.database = database;
+    this.config = config;
   }
 
   public ReactiveMongoCollection<Document> get(String name) {
@@ -54,6 +61,22 @@ public class Collections {
                 .createIndex(
                     Indexes.compoundIndex(
                         Indexes.ascending("workspaceId", "profileId"), Indexes.descending("ts"))),
+            // retention: the job folds and removes events at expiresAt; on MongoDB the TTL monitor
+            // removes any it missed after the grace period (mongo-java-server runs no TTL monitor)
+            get(TIMELINE)
+                .createIndex(
+                    Indexes.ascending("expiresAt"),
+                    new IndexOptions()
+                        .expireAfter(config.timeline().ttlGrace().toSeconds(), TimeUnit.SECONDS)),
+            get(TOMBSTONES)
+                .createIndex(
+                    Indexes.ascending("expiresAt"),
+                    new IndexOptions().expireAfter(0L, TimeUnit.SECONDS)),
+            get(SEGMENT_HISTORY)
+                .createIndex(
+                    Indexes.compoundIndex(
+                        Indexes.ascending("workspaceId", "profileId"),
+                        Indexes.descending("occurredAt"))),
             get(IDENTIFIERS).createIndex(Indexes.ascending("workspaceId", "profileId")),
             get(AUDIT)
                 .createIndex(

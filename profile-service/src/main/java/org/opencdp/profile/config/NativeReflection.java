@@ -7,6 +7,7 @@ import org.opencdp.contracts.IdentityChange;
 import org.opencdp.contracts.PrivacyRequest;
 import org.opencdp.contracts.PrivacyStatus;
 import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.SegmentMembershipChanged;
 
 /** Contract records read and written with Jackson outside REST signatures (native image). */
 @RegisterForReflection(
@@ -16,7 +17,8 @@ import org.opencdp.contracts.ProfileChanged;
       IdentityChange.class,
       PrivacyRequest.class,
       PrivacyStatus.class,
-      ProfileChanged.class
+      ProfileChanged.class,
+      SegmentMembershipChanged.class
     })
 public final class NativeReflection {
   private NativeReflection() {}

@@ -24,6 +24,33 @@ public interface ProfileConfig {
 
   Outbox outbox();
 
+  Timeline timeline();
+
+  interface Timeline {
+    /** Retention of timeline events for workspaces that did not set their own. */
+    @WithDefault("730d")
+    Duration defaultRetention();
+
+    /**
+     * How long after its expiry an event is removed by MongoDB's TTL monitor if the retention job
+     * has not folded and removed it first (a backstop, see README).
+     */
+    @WithDefault("1d")
+    Duration ttlGrace();
+
+    /** How often the retention job runs ({@code off} disables it). */
+    @WithDefault("5m")
+    String retentionInterval();
+
+    /** Expired events folded and removed per run of the retention job. */
+    @WithDefault("2000")
+    int retentionBatchSize();
+
+    /** How long workspace settings (retention) are cached. */
+    @WithDefault("5S")
+    Duration settingsCacheTtl();
+  }
+
   interface Outbox {
     /** How often the relay looks for outboxes whose ProfileChanged was never acknowledged. */
     @WithDefault("30s")
@@ -86,6 +113,13 @@ public interface ProfileConfig {
     @WithDefault(
         "profile-service,identity-service,segment-service,activation-service,ingestion-service")
     List<String> participants();
+
+    /**
+     * How long an erased profile id is remembered (as a keyed hash) so that late events cannot
+     * recreate it.
+     */
+    @WithDefault("30d")
+    Duration tombstoneTtl();
   }
 
   interface Api {

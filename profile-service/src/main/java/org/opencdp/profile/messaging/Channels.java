@@ -4,6 +4,7 @@ package org.opencdp.profile.messaging;
 public final class Channels {
   public static final String EVENTS_RESOLVED = "events-resolved";
   public static final String IDENTITY_MERGES = "identity-merges";
+  public static final String SEGMENTS_MEMBERSHIP = "segments-membership";
   public static final String PROFILES_CHANGED = "profiles-changed";
   public static final String PRIVACY_REQUESTS_OUT = "privacy-requests-out";
   public static final String PRIVACY_REQUESTS_IN = "privacy-requests";

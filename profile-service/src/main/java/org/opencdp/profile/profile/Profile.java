@@ -36,6 +36,19 @@ public final class Profile {
   Instant nextExpiry;
   long eventCount;
   final LinkedHashSet<String> recentEventKeys = new LinkedHashSet<>();
+
+  /**
+   * The fold of the events that timeline retention removed (derived state only), or null. Rebuilds
+   * (merge, unmerge) start from it instead of from nothing.
+   */
+  Profile base;
+
+  /** Keys of the entries the last retention run folded into {@link #base} (crash-safe redo). */
+  final List<String> baseFolded = new ArrayList<>();
+
+  /** Segment standings by segment id (not derived from the timeline: rebuilds keep them). */
+  final Map<String, SegmentMembership> segments = new TreeMap<>();
+
   final Outbox outbox = new Outbox();
 
   /**
@@ -109,6 +122,43 @@ public final class Profile {
     return eventCount;
   }
 
+  /** Segments the profile is in now, by segment id. */
+  public List<SegmentMembership> currentSegments() {
+    return segments.values().stream().filter(SegmentMembership::member).toList();
+  }
+
+  /**
+   * Applies a membership change unless a newer one for the same segment was applied; true if the
+   * standing changed.
+   */
+  boolean applySegmentChange(SegmentMembership change) {
+    SegmentMembership current = segments.get(change.segmentId());
+    if (current != null && current.changedAt().isAfter(change.changedAt())) {
+      return false; // older news never overwrites newer
+    }
+    SegmentMembership next = change;
+    if (change.member() && current != null && current.member()) {
+      next =
+          new SegmentMembership(
+              change.segmentId(),
+              change.segmentName(),
+              change.segmentVersion(),
+              true,
+              current.enteredAt(),
+              change.changedAt());
+    }
+    if (next.equals(current)) {
+      return false;
+    }
+    segments.put(change.segmentId(), next);
+    return true;
+  }
+
+  /** Takes over a merged profile's segment standings (the newer standing wins per segment). */
+  void absorbSegments(Map<String, SegmentMembership> merged) {
+    merged.forEach((id, standing) -> segments.merge(id, standing, SegmentMembership::newer));
+  }
+
   public Map<String, Object> traitValues() {
     Map<String, Object> values = new LinkedHashMap<>();
     traits.forEach((k, v) -> values.put(k, v.value()));
@@ -136,8 +186,13 @@ public final class Profile {
    * consent stay. False if there was nothing to forget.
    */
   public boolean anonymize() {
-    if (traits.isEmpty() && identifiers.isEmpty()) {
+    boolean baseIdentifies = base != null && !(base.traits.isEmpty() && base.identifiers.isEmpty());
+    if (traits.isEmpty() && identifiers.isEmpty() && !baseIdentifies) {
       return false;
+    }
+    if (base != null) {
+      base.traits.clear();
+      base.identifiers.clear();
     }
     traits.keySet().forEach(name -> outbox.changedFields.add("traits." + name));
     traits.clear();
@@ -148,6 +203,38 @@ public final class Profile {
     outbox.audit.clear();
     outbox.identifiers.clear();
     return true;
+  }
+
+  /** A new profile whose derived state is a deep copy of this one's (stamps are immutable). */
+  Profile derivedCopy(String ws, String id) {
+    Profile copy = new Profile(ws, id);
+    copy.absorb(this);
+    copy.computed.putAll(computed);
+    copy.nextExpiry = nextExpiry;
+    return copy;
+  }
+
+  /**
+   * Folds another profile's derived state into this one: traits and consent by last-write-wins,
+   * identifiers united, computed-trait buckets added, first/last seen widened, counts added. Every
+   * fold is commutative, so the result does not depend on the order.
+   */
+  void absorb(Profile other) {
+    other.traits.forEach((k, s) -> traits.merge(k, s, (a, b) -> b.supersedes(a) ? b : a));
+    other.consent.forEach((k, s) -> consent.merge(k, s, (a, b) -> b.supersedes(a) ? b : a));
+    other.identifiers.forEach(identifiers::putIfAbsent);
+    other.computedStates.forEach(
+        (name, buckets) -> {
+          TreeMap<String, Bucket> mine = computedStates.computeIfAbsent(name, n -> new TreeMap<>());
+          buckets.forEach((key, bucket) -> mine.merge(key, bucket.copy(), Bucket::merge));
+        });
+    if (other.firstSeen != null && (firstSeen == null || other.firstSeen.isBefore(firstSeen))) {
+      firstSeen = other.firstSeen;
+    }
+    if (other.lastSeen != null && (lastSeen == null || other.lastSeen.isAfter(lastSeen))) {
+      lastSeen = other.lastSeen;
+    }
+    eventCount += other.eventCount;
   }
 
   /** Replaces the derived state (everything rebuilt from the timeline) with another profile's. */

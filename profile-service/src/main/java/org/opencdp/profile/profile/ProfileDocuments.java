@@ -38,47 +38,25 @@ public class ProfileDocuments {
     doc.put("mergedInto", p.mergedInto);
     doc.put("mergedFrom", new ArrayList<>(p.mergedFrom));
     doc.put("suppressed", p.suppressed);
-    Document traits = new Document();
-    p.traits.forEach(
-        (k, s) -> {
-          Object stored = p.storedForms.get("t|" + k + "|" + s.eventKey());
-          if (stored == null) {
-            stored = BsonValues.toStored(protector.protect(ws, k, s.value()));
-          }
-          traits.put(BsonValues.escapeKey(k), stamp(s, stored));
-        });
-    doc.put("traits", traits);
-    Document consent = new Document();
-    p.consent.forEach((k, s) -> consent.put(BsonValues.escapeKey(k), stamp(s, s.value())));
-    doc.put("consent", consent);
-    List<Document> ids = new ArrayList<>();
-    p.identifiers
-        .values()
-        .forEach(
-            i -> {
-              Object stored = p.storedForms.get("i|" + i.hash());
-              ids.add(
-                  stored == null
-                      ? identifier(ws, i)
-                      : new Document("t", i.type()).append("v", stored).append("h", i.hash()));
-            });
-    doc.put("identifiers", ids);
-    Document states = new Document();
-    p.computedStates.forEach(
-        (name, buckets) -> {
-          Document b = new Document();
-          buckets.forEach((key, bucket) -> b.put(key, bucket(bucket)));
-          states.put(BsonValues.escapeKey(name), b);
-        });
-    doc.put("computedStates", states);
+    putDerived(doc, p, p);
     Document computed = new Document();
     p.computed.forEach((k, v) -> computed.put(BsonValues.escapeKey(k), BsonValues.toStored(v)));
     doc.put("computed", computed);
-    doc.put("firstSeen", date(p.firstSeen));
-    doc.put("lastSeen", date(p.lastSeen));
     doc.put("nextExpiry", date(p.nextExpiry));
-    doc.put("eventCount", p.eventCount);
+    if (p.base != null) {
+      Document base = new Document();
+      putDerived(base, p.base, p);
+      doc.put("base", base);
+    }
+    if (!p.baseFolded.isEmpty()) {
+      doc.put("baseFolded", new ArrayList<>(p.baseFolded));
+    }
     doc.put("recent", new ArrayList<>(p.recentEventKeys));
+    if (!p.segments.isEmpty()) {
+      Document segments = new Document();
+      p.segments.forEach((id, s) -> segments.put(BsonValues.escapeKey(id), segment(s)));
+      doc.put("segments", segments);
+    }
     Profile.Outbox o = p.outbox;
     if (!o.isEmpty()) {
       Document out = new Document();
@@ -97,6 +75,51 @@ public class ProfileDocuments {
     return doc;
   }
 
+  /**
+   * Writes the state derived from events (traits, consent, identifiers, computed-trait buckets,
+   * first/last seen, count) of {@code p}, reusing the stored (encrypted) forms {@code forms}
+   * loaded.
+   */
+  private void putDerived(Document doc, Profile p, Profile forms) {
+    String ws = forms.workspaceId;
+    Document traits = new Document();
+    p.traits.forEach(
+        (k, s) -> {
+          Object stored = forms.storedForms.get("t|" + k + "|" + s.eventKey());
+          if (stored == null) {
+            stored = BsonValues.toStored(protector.protect(ws, k, s.value()));
+          }
+          traits.put(BsonValues.escapeKey(k), stamp(s, stored));
+        });
+    doc.put("traits", traits);
+    Document consent = new Document();
+    p.consent.forEach((k, s) -> consent.put(BsonValues.escapeKey(k), stamp(s, s.value())));
+    doc.put("consent", consent);
+    List<Document> ids = new ArrayList<>();
+    p.identifiers
+        .values()
+        .forEach(
+            i -> {
+              Object stored = forms.storedForms.get("i|" + i.hash());
+              ids.add(
+                  stored == null
+                      ? identifier(ws, i)
+                      : new Document("t", i.type()).append("v", stored).append("h", i.hash()));
+            });
+    doc.put("identifiers", ids);
+    Document states = new Document();
+    p.computedStates.forEach(
+        (name, buckets) -> {
+          Document b = new Document();
+          buckets.forEach((key, bucket) -> b.put(key, bucket(bucket)));
+          states.put(BsonValues.escapeKey(name), b);
+        });
+    doc.put("computedStates", states);
+    doc.put("firstSeen", date(p.firstSeen));
+    doc.put("lastSeen", date(p.lastSeen));
+    doc.put("eventCount", p.eventCount);
+  }
+
   @SuppressWarnings("unchecked")
   public Profile fromDocument(Document doc) {
     String ws = doc.getString("workspaceId");
@@ -106,49 +129,27 @@ public class ProfileDocuments {
     p.mergedInto = doc.getString("mergedInto");
     p.mergedFrom.addAll(doc.getList("mergedFrom", String.class, List.of()));
     p.suppressed = Boolean.TRUE.equals(doc.getBoolean("suppressed"));
-    Document traits = doc.get("traits", Document.class);
-    if (traits != null) {
-      traits.forEach(
-          (k, v) -> {
-            Document s = (Document) v;
-            String name = BsonValues.unescapeKey(k);
-            Stamp stamp = stamp(s, protector.reveal(ws, BsonValues.fromStored(s.get("v"))));
-            p.traits.put(name, stamp);
-            p.storedForms.put("t|" + name + "|" + stamp.eventKey(), s.get("v"));
-          });
-    }
-    Document consent = doc.get("consent", Document.class);
-    if (consent != null) {
-      consent.forEach(
-          (k, v) ->
-              p.consent.put(
-                  BsonValues.unescapeKey(k), stamp((Document) v, ((Document) v).get("v"))));
-    }
-    for (Document i : doc.getList("identifiers", Document.class, List.of())) {
-      KnownIdentifier known = identifier(ws, i);
-      p.identifiers.put(known.hash(), known);
-      p.storedForms.put("i|" + known.hash(), i.getString("v"));
-    }
-    Document states = doc.get("computedStates", Document.class);
-    if (states != null) {
-      states.forEach(
-          (name, b) -> {
-            TreeMap<String, Bucket> buckets = new TreeMap<>();
-            ((Document) b).forEach((key, bucket) -> buckets.put(key, bucket((Document) bucket)));
-            p.computedStates.put(BsonValues.unescapeKey(name), buckets);
-          });
-    }
+    readDerived(doc, p, p);
     Document computed = doc.get("computed", Document.class);
     if (computed != null) {
       computed.forEach(
           (k, v) -> p.computed.put(BsonValues.unescapeKey(k), BsonValues.fromStored(v)));
     }
-    p.firstSeen = instant(doc.getDate("firstSeen"));
-    p.lastSeen = instant(doc.getDate("lastSeen"));
     p.nextExpiry = instant(doc.getDate("nextExpiry"));
-    Number count = doc.get("eventCount", Number.class);
-    p.eventCount = count == null ? 0 : count.longValue();
+    Document base = doc.get("base", Document.class);
+    if (base != null) {
+      p.base = new Profile(ws, p.profileId);
+      readDerived(base, p.base, p);
+    }
+    p.baseFolded.addAll(doc.getList("baseFolded", String.class, List.of()));
     p.recentEventKeys.addAll(doc.getList("recent", String.class, List.of()));
+    Document segments = doc.get("segments", Document.class);
+    if (segments != null) {
+      segments.forEach(
+          (k, v) ->
+              p.segments.put(
+                  BsonValues.unescapeKey(k), segment(BsonValues.unescapeKey(k), (Document) v)));
+    }
     Document out = doc.get("outbox", Document.class);
     if (out != null) {
       p.outbox.changedFields.addAll(out.getList("fields", String.class, List.of()));
@@ -162,6 +163,46 @@ public class ProfileDocuments {
       p.outbox.deleted = Boolean.TRUE.equals(out.getBoolean("deleted"));
     }
     return p;
+  }
+
+  private void readDerived(Document doc, Profile p, Profile forms) {
+    String ws = forms.workspaceId;
+    Document traits = doc.get("traits", Document.class);
+    if (traits != null) {
+      traits.forEach(
+          (k, v) -> {
+            Document s = (Document) v;
+            String name = BsonValues.unescapeKey(k);
+            Stamp stamp = stamp(s, protector.reveal(ws, BsonValues.fromStored(s.get("v"))));
+            p.traits.put(name, stamp);
+            forms.storedForms.put("t|" + name + "|" + stamp.eventKey(), s.get("v"));
+          });
+    }
+    Document consent = doc.get("consent", Document.class);
+    if (consent != null) {
+      consent.forEach(
+          (k, v) ->
+              p.consent.put(
+                  BsonValues.unescapeKey(k), stamp((Document) v, ((Document) v).get("v"))));
+    }
+    for (Document i : doc.getList("identifiers", Document.class, List.of())) {
+      KnownIdentifier known = identifier(ws, i);
+      p.identifiers.put(known.hash(), known);
+      forms.storedForms.put("i|" + known.hash(), i.getString("v"));
+    }
+    Document states = doc.get("computedStates", Document.class);
+    if (states != null) {
+      states.forEach(
+          (name, b) -> {
+            TreeMap<String, Bucket> buckets = new TreeMap<>();
+            ((Document) b).forEach((key, bucket) -> buckets.put(key, bucket((Document) bucket)));
+            p.computedStates.put(BsonValues.unescapeKey(name), buckets);
+          });
+    }
+    p.firstSeen = instant(doc.getDate("firstSeen"));
+    p.lastSeen = instant(doc.getDate("lastSeen"));
+    Number count = doc.get("eventCount", Number.class);
+    p.eventCount = count == null ? 0 : count.longValue();
   }
 
   /** The stored audit record; trait values are protected like the traits themselves. */
@@ -218,6 +259,24 @@ public class ProfileDocuments {
 
   private static Stamp stamp(Document d, Object value) {
     return new Stamp(value, d.getString("src"), d.getString("ek"), instant(d.getDate("at")));
+  }
+
+  private static Document segment(SegmentMembership s) {
+    return new Document("name", s.segmentName())
+        .append("ver", s.segmentVersion())
+        .append("in", s.member())
+        .append("enteredAt", date(s.enteredAt()))
+        .append("at", date(s.changedAt()));
+  }
+
+  private static SegmentMembership segment(String id, Document d) {
+    return new SegmentMembership(
+        id,
+        d.getString("name"),
+        d.get("ver", Number.class).longValue(),
+        Boolean.TRUE.equals(d.getBoolean("in")),
+        instant(d.getDate("enteredAt")),
+        instant(d.getDate("at")));
   }
 
   private static Document bucket(Bucket b) {

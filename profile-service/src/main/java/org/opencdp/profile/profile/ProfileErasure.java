@@ -21,6 +21,8 @@ public class ProfileErasure {
   private final IdentifierStore identifiers;
   private final AuditStore audit;
   private final PayloadCodec payloads;
+  private final ErasureTombstones tombstones;
+  private final SegmentStore segments;
 
   ProfileErasure(
       ProfileStore profiles,
@@ -28,7 +30,11 @@ public class ProfileErasure {
       TimelineStore timeline,
       IdentifierStore identifiers,
       AuditStore audit,
-      PayloadCodec payloads) {
+      PayloadCodec payloads,
+      ErasureTombstones tombstones,
+      SegmentStore segments) {
+    this.tombstones = tombstones;
+    this.segments = segments;
     this.profiles = profiles;
     this.writer = writer;
     this.timeline = timeline;
@@ -58,13 +64,19 @@ public class ProfileErasure {
             });
   }
 
-  /** Erases the profile, its merged profiles, their events, identifiers and audit trail. */
+  /**
+   * Erases the profile, its merged profiles, their events, identifiers, segment history and audit
+   * trail. The tombstones go first: an event applied concurrently either lands before the deletes
+   * (and is deleted with the rest) or sees the tombstone (see {@link ProfileEvents}).
+   */
   public Uni<Void> erase(String workspaceId, String profileId) {
     return family(workspaceId, profileId)
         .chain(
             ids ->
-                timeline
-                    .deleteForProfiles(workspaceId, ids)
+                tombstones
+                    .bury(workspaceId, ids)
+                    .chain(() -> timeline.deleteForProfiles(workspaceId, ids))
+                    .chain(() -> segments.deleteForProfiles(workspaceId, ids))
                     .chain(() -> identifiers.deleteForProfiles(workspaceId, ids))
                     .chain(() -> audit.deleteForProfiles(workspaceId, ids))
                     .chain(() -> profiles.delete(workspaceId, ids)))
@@ -79,6 +91,7 @@ public class ProfileErasure {
             timeline.countForProfiles(workspaceId, ids),
             identifiers.countForProfiles(workspaceId, ids),
             audit.countForProfiles(workspaceId, ids),
+            segments.countForProfiles(workspaceId, ids),
             profiles.load(workspaceId, profileId).map(p -> p.exists() ? 1L : 0L))
         .andFailFast()
         .map(counts -> counts.stream().mapToLong(Long::longValue).sum());

@@ -13,6 +13,7 @@ import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.profile.computed.ComputedTraitStore;
 import org.opencdp.profile.config.ProfileConfig;
 import org.opencdp.profile.messaging.PoisonMessage;
+import org.opencdp.profile.timeline.RetentionSettings;
 import org.opencdp.profile.timeline.TimelineStore;
 
 /**
@@ -33,6 +34,9 @@ public class ProfileEvents {
   private final Clock clock;
   private final int dedupWindow;
   private final MeterRegistry metrics;
+  private final ErasureTombstones tombstones;
+  private final ProfileErasure erasure;
+  private final RetentionSettings retention;
 
   ProfileEvents(
       TimelineStore timeline,
@@ -42,7 +46,13 @@ public class ProfileEvents {
       PayloadCodec payloads,
       Clock clock,
       ProfileConfig config,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      ErasureTombstones tombstones,
+      ProfileErasure erasure,
+      RetentionSettings retention) {
+    this.retention = retention;
+    this.tombstones = tombstones;
+    this.erasure = erasure;
     this.timeline = timeline;
     this.writer = writer;
     this.computedTraits = computedTraits;
@@ -86,16 +96,46 @@ public class ProfileEvents {
         event.type() == org.opencdp.contracts.EventType.TRACK ? event.event() : event.name();
     EventEnvelope resolved = event;
     long started = System.nanoTime();
-    return timeline
-        .record(
-            key,
-            event.workspaceId(),
-            event.profileId(),
-            event.type().wireName(),
-            name,
-            at,
-            identifiers.stream().map(KnownIdentifier::hash).toList(),
-            stored)
+    return tombstones
+        .isErased(event.workspaceId(), event.profileId())
+        .chain(
+            erased -> {
+              if (erased) {
+                count("erased"); // the person was erased: nothing of this event is stored
+                return Uni.createFrom().voidItem();
+              }
+              return record(resolved, key, at, name, identifiers, stored);
+            })
+        .invoke(
+            () ->
+                metrics
+                    .timer("cdp.profile.event.apply")
+                    .record(
+                        System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
+  }
+
+  private Uni<Void> record(
+      EventEnvelope event,
+      String key,
+      Instant at,
+      String name,
+      List<KnownIdentifier> identifiers,
+      String stored) {
+    EventEnvelope resolved = event;
+    return retention
+        .forWorkspace(event.workspaceId())
+        .chain(
+            kept ->
+                timeline.record(
+                    key,
+                    event.workspaceId(),
+                    event.profileId(),
+                    event.type().wireName(),
+                    name,
+                    at,
+                    identifiers.stream().map(KnownIdentifier::hash).toList(),
+                    stored,
+                    at.plus(kept.duration())))
         .chain(
             state -> {
               if (state == TimelineStore.State.APPLIED) {
@@ -115,15 +155,29 @@ public class ProfileEvents {
                           return timeline.delete(key);
                         }
                         count("applied");
-                        return timeline.markApplied(key, profile.profileId);
+                        return timeline
+                            .markApplied(key, profile.profileId)
+                            .chain(() -> eraseIfErasedMeanwhile(profile));
                       });
-            })
-        .invoke(
-            () ->
-                metrics
-                    .timer("cdp.profile.event.apply")
-                    .record(
-                        System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
+            });
+  }
+
+  /**
+   * Closes the race with a concurrent erase: the tombstone is written before the erase deletes, and
+   * checked here after this event created the profile. Either the erase's deletes saw what this
+   * event wrote, or this check sees the tombstone and erases again.
+   */
+  private Uni<Void> eraseIfErasedMeanwhile(Profile profile) {
+    if (profile.version != 1) {
+      return Uni.createFrom().voidItem();
+    }
+    return tombstones
+        .isErased(profile.workspaceId, profile.profileId)
+        .chain(
+            erased ->
+                erased
+                    ? erasure.erase(profile.workspaceId, profile.profileId)
+                    : Uni.createFrom().voidItem());
   }
 
   private Uni<Profile> applyTo(

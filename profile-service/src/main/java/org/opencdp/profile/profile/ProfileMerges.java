@@ -43,6 +43,7 @@ public class ProfileMerges {
   private final PayloadCodec payloads;
   private final ReactiveMongoCollection<Document> changes;
   private final Clock clock;
+  private final ErasureTombstones tombstones;
 
   ProfileMerges(
       ProfileWriter writer,
@@ -52,7 +53,9 @@ public class ProfileMerges {
       ComputedTraitStore computedTraits,
       PayloadCodec payloads,
       Collections collections,
-      Clock clock) {
+      Clock clock,
+      ErasureTombstones tombstones) {
+    this.tombstones = tombstones;
     this.writer = writer;
     this.timeline = timeline;
     this.identifiers = identifiers;
@@ -82,10 +85,19 @@ public class ProfileMerges {
                 return Uni.createFrom().voidItem();
               }
               Uni<Void> work =
-                  switch (change.kind()) {
-                    case MERGED -> merge(change);
-                    case UNMERGED, IDENTIFIER_DETACHED -> split(change);
-                  };
+                  tombstones
+                      .erased(
+                          change.workspaceId(),
+                          List.of(change.survivorProfileId(), change.mergedProfileId()))
+                      .chain(
+                          erased ->
+                              // a change that names an erased profile must not recreate it
+                              !erased.isEmpty()
+                                  ? Uni.createFrom().voidItem()
+                                  : switch (change.kind()) {
+                                    case MERGED -> merge(change);
+                                    case UNMERGED, IDENTIFIER_DETACHED -> split(change);
+                                  });
               return work.chain(
                   () ->
                       changes
@@ -106,12 +118,17 @@ public class ProfileMerges {
     }
     String changeKey = "change:" + change.changeId();
     boolean[] mergedWasSuppressed = {false};
+    Profile[] mergedBase = {null};
+    Map<String, SegmentMembership> mergedSegments = new java.util.TreeMap<>();
     return writer
         .mutate(
             ws,
             merged,
             p -> {
               mergedWasSuppressed[0] = p.suppressed;
+              mergedSegments.clear();
+              mergedSegments.putAll(p.segments); // the stub keeps them until the survivor has them
+              mergedBase[0] = p.base; // likewise for what retention folded
               if (p.status == Profile.Status.MERGED && survivor.equals(p.mergedInto)) {
                 return Uni.createFrom().item(false);
               }
@@ -133,12 +150,34 @@ public class ProfileMerges {
                     changeKey,
                     "identity:merge",
                     p -> {
+                      if (!p.mergedFrom.contains(merged) && mergedBase[0] != null) {
+                        if (p.base == null) {
+                          p.base = new Profile(ws, survivor);
+                        }
+                        p.base.absorb(mergedBase[0]);
+                      }
+                    },
+                    p -> {
                       p.status = Profile.Status.ACTIVE;
                       p.mergedInto = null;
                       if (!p.mergedFrom.contains(merged)) {
                         p.mergedFrom.add(merged);
                       }
+                      p.absorbSegments(mergedSegments);
                       p.suppressed |= mergedWasSuppressed[0];
+                    }))
+        .chain(
+            () ->
+                // the survivor holds the merged base now (same write as mergedFrom)
+                writer.mutate(
+                    ws,
+                    merged,
+                    p -> {
+                      if (p.base == null || p.status != Profile.Status.MERGED) {
+                        return Uni.createFrom().item(false);
+                      }
+                      p.base = null;
+                      return Uni.createFrom().item(true);
                     }))
         .replaceWithVoid();
   }
@@ -173,9 +212,22 @@ public class ProfileMerges {
         .replaceWithVoid();
   }
 
-  /** Recomputes a profile from its timeline and records the differences (audit, ProfileChanged). */
   Uni<Profile> rebuild(
       String ws, String profileId, String changeKey, String source, Consumer<Profile> adjust) {
+    return rebuild(ws, profileId, changeKey, source, p -> {}, adjust);
+  }
+
+  /**
+   * Recomputes a profile from its base state (what retention folded) and its timeline, and records
+   * the differences (audit, ProfileChanged). {@code before} runs on the stored profile first.
+   */
+  Uni<Profile> rebuild(
+      String ws,
+      String profileId,
+      String changeKey,
+      String source,
+      Consumer<Profile> before,
+      Consumer<Profile> adjust) {
     return computedTraits
         .forWorkspace(ws)
         .chain(
@@ -188,6 +240,7 @@ public class ProfileMerges {
                             .allRecorded(ws, profileId, MAX_REBUILD_EVENTS)
                             .map(
                                 docs -> {
+                                  before.accept(p);
                                   Instant now = clock.instant();
                                   Profile rebuilt =
                                       replay(ws, profileId, docs, definitions, now, p);
@@ -205,7 +258,8 @@ public class ProfileMerges {
       List<ComputedTraitDefinition> definitions,
       Instant now,
       Profile current) {
-    Profile rebuilt = new Profile(ws, profileId);
+    Profile rebuilt =
+        current.base == null ? new Profile(ws, profileId) : current.base.derivedCopy(ws, profileId);
     for (Document doc : docs) {
       Map<String, Object> payload = payloads.reveal(ws, doc.getString("payload"));
       EventEnvelope event = payloads.event(payload);
@@ -223,9 +277,8 @@ public class ProfileMerges {
         current.recentEventKeys.add(key); // folded in now; a redelivery must not count it twice
       }
     }
-    if (docs.isEmpty()) {
-      rebuilt.computed.clear();
-    }
+    ProfileApplier.refreshComputed(rebuilt, definitions, now);
+    rebuilt.outbox.clear();
     return rebuilt;
   }
 }

@@ -30,6 +30,7 @@ public class ProfileQueries {
   private final AuditStore audit;
   private final ProfileDocuments documents;
   private final PayloadCodec payloads;
+  private final SegmentStore segments;
 
   ProfileQueries(
       ProfileStore profiles,
@@ -38,7 +39,9 @@ public class ProfileQueries {
       TimelineStore timeline,
       AuditStore audit,
       ProfileDocuments documents,
-      PayloadCodec payloads) {
+      PayloadCodec payloads,
+      SegmentStore segments) {
+    this.segments = segments;
     this.profiles = profiles;
     this.identifiers = identifiers;
     this.extractor = extractor;
@@ -159,6 +162,28 @@ public class ProfileQueries {
                                 a.eventKey(),
                                 a.eventTime(),
                                 a.recordedAt()))
+                    .toList());
+  }
+
+  /** Segment membership changes of the profile and the profiles merged into it, newest first. */
+  public Uni<List<ProfileViews.SegmentChangeView>> segmentHistory(Profile p, int limit) {
+    List<String> ids = new ArrayList<>();
+    ids.add(p.profileId());
+    ids.addAll(p.mergedFrom());
+    return segments
+        .forProfiles(p.workspaceId(), ids, limit)
+        .map(
+            docs ->
+                docs.stream()
+                    .map(
+                        d ->
+                            new ProfileViews.SegmentChangeView(
+                                d.getString("segmentId"),
+                                d.getString("segmentName"),
+                                d.get("segmentVersion", Number.class).longValue(),
+                                d.getString("kind"),
+                                d.getString("reason"),
+                                d.getDate("occurredAt").toInstant()))
                     .toList());
   }
 

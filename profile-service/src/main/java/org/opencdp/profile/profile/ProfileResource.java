@@ -97,6 +97,23 @@ public class ProfileResource {
   }
 
   @GET
+  @Path("segments")
+  @Operation(summary = "Segments the profile is in (with entered-at) and membership history")
+  public Uni<ProfileViews.SegmentsView> segments(
+      @PathParam("ref") String ref, @QueryParam("limit") @DefaultValue("50") int limit) {
+    int size = pageSize(limit);
+    return resolve(ref)
+        .chain(
+            p ->
+                queries
+                    .segmentHistory(p, size)
+                    .map(
+                        history ->
+                            new ProfileViews.SegmentsView(
+                                ProfileViews.view(p).segments(), history)));
+  }
+
+  @GET
   @Path("audit")
   @Operation(summary = "Trait and consent changes, newest first")
   public Uni<List<AuditView>> audit(
@@ -147,16 +164,21 @@ public class ProfileResource {
                         events ->
                             queries
                                 .audit(p, null, 0, config.api().maxExportEvents())
-                                .map(
+                                .chain(
                                     audit ->
-                                        new ExportDocument(
-                                            p.workspaceId(),
-                                            clock.instant(),
-                                            ProfileViews.view(p),
-                                            ProfileQueries.traits(p),
-                                            ProfileQueries.consent(p),
-                                            events,
-                                            audit))));
+                                        queries
+                                            .segmentHistory(p, config.api().maxExportEvents())
+                                            .map(
+                                                segments ->
+                                                    new ExportDocument(
+                                                        p.workspaceId(),
+                                                        clock.instant(),
+                                                        ProfileViews.view(p),
+                                                        ProfileQueries.traits(p),
+                                                        ProfileQueries.consent(p),
+                                                        events,
+                                                        audit,
+                                                        segments)))));
   }
 
   @DELETE

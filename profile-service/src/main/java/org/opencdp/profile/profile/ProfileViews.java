@@ -19,7 +19,20 @@ public final class ProfileViews {
       Instant lastSeen,
       long eventCount,
       boolean suppressed,
-      List<String> mergedProfileIds) {}
+      List<String> mergedProfileIds,
+      List<SegmentView> segments) {}
+
+  public record SegmentView(String segmentId, String segmentName, Instant enteredAt) {}
+
+  public record SegmentChangeView(
+      String segmentId,
+      String segmentName,
+      long segmentVersion,
+      String kind,
+      String reason,
+      Instant occurredAt) {}
+
+  public record SegmentsView(List<SegmentView> current, List<SegmentChangeView> history) {}
 
   public record IdentifierView(String type, String value) {}
 
@@ -55,7 +68,8 @@ public final class ProfileViews {
       Map<String, TraitView> traits,
       Map<String, ConsentView> consent,
       List<EventView> events,
-      List<AuditView> audit) {}
+      List<AuditView> audit,
+      List<SegmentChangeView> segmentHistory) {}
 
   public static ProfileView view(Profile p) {
     return new ProfileView(
@@ -71,6 +85,9 @@ public final class ProfileViews {
         p.lastSeen(),
         p.eventCount(),
         p.suppressed(),
-        List.copyOf(p.mergedFrom()));
+        List.copyOf(p.mergedFrom()),
+        p.currentSegments().stream()
+            .map(m -> new SegmentView(m.segmentId(), m.segmentName(), m.enteredAt()))
+            .toList());
   }
 }

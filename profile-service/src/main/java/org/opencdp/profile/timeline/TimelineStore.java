@@ -48,7 +48,8 @@ public class TimelineStore {
       String name,
       Instant eventTime,
       List<String> identifierHashes,
-      String payload) {
+      String payload,
+      Instant expiresAt) {
     Document doc =
         new Document("_id", eventKey)
             .append("workspaceId", workspaceId)
@@ -59,7 +60,8 @@ public class TimelineStore {
             .append("ts", Date.from(eventTime))
             .append("idh", identifierHashes)
             .append("payload", payload)
-            .append("applied", false);
+            .append("applied", false)
+            .append("expiresAt", Date.from(expiresAt));
     return timeline
         .insertOne(doc)
         .map(r -> State.NEW)
@@ -83,6 +85,20 @@ public class TimelineStore {
             Filters.eq("_id", eventKey),
             Updates.combine(Updates.set("applied", true), Updates.set("profileId", profileId)))
         .replaceWithVoid();
+  }
+
+  /**
+   * Entries whose retention ran out by {@code now} (the retention job folds, then deletes them).
+   */
+  public Uni<List<Document>> expired(Instant now, int limit) {
+    return timeline
+        .find(Filters.lte("expiresAt", Date.from(now)), new FindOptions().limit(limit))
+        .collect()
+        .asList();
+  }
+
+  public Uni<Void> deleteAll(List<String> eventKeys) {
+    return timeline.deleteMany(Filters.in("_id", eventKeys)).replaceWithVoid();
   }
 
   public Uni<Void> delete(String eventKey) {
