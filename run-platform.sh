@@ -5,4 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mvn -B -q -ntp -DskipTests -Dspotless.check.skip=true install
-exec java -Dcdp.repository="$PWD" -jar local-launcher/target/local-launcher.jar "$@"
+exec java -Dcdp.repository="$PWD" -cp "local-launcher/target/local-launcher.jar:local-launcher/target/lib/*" \
+  org.opencdp.launcher.LocalPlatform "$@"

@@ -28,14 +28,25 @@ import org.opencdp.testsupport.RedisServer;
  *
  * <p>Options: {@code --no-demo}, {@code --exit-after-demo} (for scripted checks). State lives in
  * {@code .cdp-local/} and is wiped at every start.
+ *
+ * <p>The end-to-end tests start the same platform through {@link #forTests}: free ports, their own
+ * state directory and workspaces, and access to each service process and the Kafka broker.
  */
-public final class LocalPlatform {
+public final class LocalPlatform implements AutoCloseable {
   /** Local-only secrets, printed so a developer can use them; never use them anywhere else. */
-  static final String ADMIN_TOKEN = "cdp_local_admin_token";
+  public static final String ADMIN_TOKEN = "cdp_local_admin_token";
 
-  static final String DEMO_WORKSPACE = "demo";
-  static final String DEMO_TOKEN = "cdp_local_demo_token";
-  static final String DEMO_WRITE_KEY = "wk_local_demo_write_key";
+  public static final String DEMO_WORKSPACE = "demo";
+  public static final String DEMO_TOKEN = "cdp_local_demo_token";
+  public static final String DEMO_WRITE_KEY = "wk_local_demo_write_key";
+
+  /**
+   * A workspace known to every service from the start: its bearer token (accepted by all five) and
+   * one write key of its source {@code website} at the gateway.
+   */
+  public record Workspace(String id, String token, String writeKey) {}
+
+  static final Workspace DEMO = new Workspace(DEMO_WORKSPACE, DEMO_TOKEN, DEMO_WRITE_KEY);
 
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
   private static final List<String> DATABASES =
@@ -43,19 +54,37 @@ public final class LocalPlatform {
 
   private final Path repository;
   private final Path state;
+  private final List<Workspace> workspaces;
+  private final boolean freePorts;
   private final List<AutoCloseable> infrastructure = new ArrayList<>();
   private final List<ServiceProcess> services = new ArrayList<>();
+  private KafkaBroker kafka;
 
-  private LocalPlatform(Path repository) {
+  private LocalPlatform(
+      Path repository, Path state, List<Workspace> workspaces, boolean freePorts) {
     this.repository = repository;
-    this.state = repository.resolve(".cdp-local");
+    this.state = state;
+    this.workspaces = List.copyOf(workspaces);
+    this.freePorts = freePorts;
+  }
+
+  /**
+   * A platform for tests: services on free ports, state (wiped at start) and logs under {@code
+   * state}, the given workspaces. {@link #start()} it, {@link #close()} it; a JVM shutdown hook
+   * stops it too, so no process outlives the JVM.
+   */
+  public static LocalPlatform forTests(Path repository, Path state, List<Workspace> workspaces) {
+    LocalPlatform platform = new LocalPlatform(repository, state, workspaces, true);
+    Runtime.getRuntime().addShutdownHook(new Thread(platform::stop, "cdp-platform-stop"));
+    return platform;
   }
 
   public static void main(String[] args) throws Exception {
     List<String> options = List.of(args);
     Path repository =
         Path.of(System.getProperty("cdp.repository", ".")).toAbsolutePath().normalize();
-    LocalPlatform platform = new LocalPlatform(repository);
+    LocalPlatform platform =
+        new LocalPlatform(repository, repository.resolve(".cdp-local"), List.of(DEMO), false);
     Runtime.getRuntime().addShutdownHook(new Thread(platform::stop, "cdp-local-stop"));
     int exitCode = 0;
     try {
@@ -76,12 +105,13 @@ public final class LocalPlatform {
     new CountDownLatch(1).await();
   }
 
-  private void start() throws IOException {
+  /** Starts infrastructure and services, and waits until every service is ready. */
+  public void start() throws IOException {
     wipe(state);
     Path logs = Files.createDirectories(state.resolve("logs"));
     say("Starting infrastructure (state and logs in " + state + ")");
 
-    KafkaBroker kafka = keep(KafkaBroker.startNew(state.resolve("kafka")));
+    kafka = keep(KafkaBroker.startNew(state.resolve("kafka")));
     createTopics(kafka.bootstrapServers());
     PostgresServer postgres =
         keep(PostgresServer.start(state.resolve("postgres"), FreePorts.next()));
@@ -101,7 +131,9 @@ public final class LocalPlatform {
     common.put("CDP_POSTGRES_USER", PostgresServer.USER);
     common.put("CDP_REDIS_URL", redis.url());
     common.put("CDP_MONGODB_URL", mongo.connectionString());
-    String tokens = DEMO_WORKSPACE + ":" + Sha256.hex(DEMO_TOKEN);
+    String tokens =
+        String.join(
+            ",", workspaces.stream().map(w -> w.id() + ":" + Sha256.hex(w.token())).toList());
     common.put("CDP_AUTH_WORKSPACE_TOKENS", tokens);
     // Each service reads its own variable for now (see the services' READMEs).
     common.put("CDP_PROFILE_AUTH_WORKSPACE_TOKENS", tokens);
@@ -125,9 +157,9 @@ public final class LocalPlatform {
       if (spec.name().equals("ingestion-service")) {
         env.put("CDP_GATEWAY_CONFIG_FILE", sources.toString());
         env.put("CDP_GATEWAY_ADMIN_TOKEN_SHA256", Sha256.hex(ADMIN_TOKEN));
-        env.put("CDP_DEMO_WRITE_KEY", DEMO_WRITE_KEY);
       }
-      services.add(ServiceProcess.start(repository, spec.name(), spec.port(), env, logs));
+      int port = freePorts ? FreePorts.next() : spec.port();
+      services.add(ServiceProcess.start(repository, spec.name(), port, env, logs));
     }
     services.parallelStream().forEach(service -> service.awaitReady(READY_TIMEOUT));
     for (ServiceProcess service : services) {
@@ -169,29 +201,66 @@ public final class LocalPlatform {
     }
   }
 
-  private static String sourcesFile() {
-    return """
-        # Written by the local launcher: the demo workspace, declared as code.
-        workspaces:
-          - id: %s
-            name: Demo shop
-            tokens:
-              - name: local-demo
-                sha256: %s
-            sources:
-              - id: website
-                name: Website
-                writeKeys:
-                  - name: local-demo
-                    valueFromEnv: CDP_DEMO_WRITE_KEY
-        """
-        .formatted(DEMO_WORKSPACE, Sha256.hex(DEMO_TOKEN));
+  /** The workspaces declared as code; write keys only as SHA-256, like every stored secret. */
+  private String sourcesFile() {
+    StringBuilder yaml =
+        new StringBuilder("# Written by the local launcher: the workspaces, declared as code.\n");
+    yaml.append("workspaces:\n");
+    for (Workspace workspace : workspaces) {
+      yaml.append(
+          """
+            - id: %s
+              name: %s
+              tokens:
+                - name: local
+                  sha256: %s
+              sources:
+                - id: website
+                  name: Website
+                  writeKeys:
+                    - name: local
+                      sha256: %s
+          """
+              .formatted(
+                  workspace.id(),
+                  workspace.id(),
+                  Sha256.hex(workspace.token()),
+                  Sha256.hex(workspace.writeKey())));
+    }
+    return yaml.toString();
   }
 
-  Map<String, String> urls() {
+  /** Base URL of each service, by module name ({@code ingestion-service}...). */
+  public Map<String, String> urls() {
     Map<String, String> urls = new HashMap<>();
     services.forEach(s -> urls.put(s.name(), s.url()));
     return urls;
+  }
+
+  /** One running service, by module name, to read its URL or to kill and restart it. */
+  public ServiceProcess service(String name) {
+    return services.stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no service " + name));
+  }
+
+  public List<ServiceProcess> services() {
+    return List.copyOf(services);
+  }
+
+  /** The broker, for drills that stop or kill it. */
+  public KafkaBroker kafka() {
+    return kafka;
+  }
+
+  public Path state() {
+    return state;
+  }
+
+  @Override
+  public void close() {
+    stop();
   }
 
   private <T extends AutoCloseable> T keep(T server) {
@@ -199,7 +268,8 @@ public final class LocalPlatform {
     return server;
   }
 
-  private synchronized void stop() {
+  /** Stops services, then infrastructure; safe to call twice (close and the shutdown hook). */
+  public synchronized void stop() {
     services.forEach(ServiceProcess::stop);
     services.clear();
     for (int i = infrastructure.size() - 1; i >= 0; i--) {

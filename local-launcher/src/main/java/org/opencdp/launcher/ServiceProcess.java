@@ -13,20 +13,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One service of the platform run as its own JVM from its Quarkus fast-jar. */
-final class ServiceProcess {
+/**
+ * One service of the platform run as its own JVM from its Quarkus fast-jar. Drills can {@link
+ * #kill()} it (SIGKILL, no shutdown) and {@link #restart()} it with the same port and environment.
+ */
+public final class ServiceProcess {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final String name;
   private final int port;
-  private final Process process;
+  private final ProcessBuilder builder;
   private final Path log;
+  private Process process;
 
-  private ServiceProcess(String name, int port, Process process, Path log) {
+  private ServiceProcess(String name, int port, ProcessBuilder builder, Path log) {
     this.name = name;
     this.port = port;
-    this.process = process;
+    this.builder = builder;
     this.log = log;
   }
 
@@ -50,35 +54,45 @@ final class ServiceProcess {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
+    ServiceProcess service = new ServiceProcess(name, port, builder, log);
+    service.launch();
+    return service;
+  }
+
+  private synchronized void launch() {
     try {
-      return new ServiceProcess(name, port, builder.start(), log);
+      process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);
     }
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port;
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
+  public synchronized boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** Waits until /q/health/ready answers UP, or fails naming the log to read. */
-  void awaitReady(Duration timeout) {
+  public void awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     URI ready = URI.create(url() + "/q/health/ready");
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
+      if (!isAlive()) {
         throw new IllegalStateException(name + " exited; see " + log);
       }
       try {
@@ -100,15 +114,37 @@ final class ServiceProcess {
     throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log);
   }
 
-  void stop() {
+  /** Graceful stop (SIGTERM), forced after 20 s; children of the JVM, if any, go with it. */
+  public synchronized void stop() {
+    process.descendants().forEach(ProcessHandle::destroy);
     process.destroy();
     try {
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** A crash: SIGKILL, no shutdown hooks, no offsets committed on the way out. */
+  public synchronized void kill() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts the service again (same port, environment and log) after a stop or kill. */
+  public synchronized void restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException(name + " is still running");
+    }
+    launch();
   }
 
   private static void sleep(long millis) {

@@ -14,14 +14,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * A local HTTP endpoint standing in for a customer's webhook, so the demo shows a real delivery.
  */
-final class WebhookReceiver implements AutoCloseable {
-  /** What arrived: the body and the signature header the platform added. */
-  record Received(String body, String signature) {}
+public final class WebhookReceiver implements AutoCloseable {
+  /** What arrived: the body and the signature and timestamp headers the platform added. */
+  public record Received(String body, String signature, String timestamp) {}
 
   private final HttpServer server;
   private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
-  WebhookReceiver() {
+  public WebhookReceiver() {
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     } catch (IOException e) {
@@ -33,18 +33,20 @@ final class WebhookReceiver implements AutoCloseable {
           String body =
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
           String signature = exchange.getRequestHeaders().getFirst("X-CDP-Signature");
-          received.add(new Received(body, signature));
+          String timestamp = exchange.getRequestHeaders().getFirst("X-CDP-Timestamp");
+          received.add(new Received(body, signature, timestamp));
           exchange.sendResponseHeaders(204, -1);
           exchange.close();
         });
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
   }
 
-  Received await(Duration timeout) {
+  /** The next delivery, waiting at most {@code timeout} for it. */
+  public Received await(Duration timeout) {
     try {
       Received first = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (first == null) {
