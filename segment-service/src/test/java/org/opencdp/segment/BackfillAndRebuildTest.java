@@ -1,6 +1,7 @@
 package org.opencdp.segment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 import static org.opencdp.segment.support.Api.as;
 import static org.opencdp.segment.support.Api.base;
@@ -9,6 +10,10 @@ import static org.opencdp.segment.support.TestKafka.profile;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +41,7 @@ class BackfillAndRebuildTest {
   private static final int PROFILES = 600;
 
   @Inject ReactiveRedisDataSource redis;
+  @Inject Pool pool;
 
   /** Profiles with score = i % 100, plan gold for every 3rd; waits until all are held. */
   private static void loadProfiles(String ws, int count) {
@@ -53,7 +59,7 @@ class BackfillAndRebuildTest {
     }
     TestKafka.flush();
     await()
-        .atMost(Duration.ofSeconds(90))
+        .atMost(Duration.ofSeconds(180)) // generous: the shared build machine is often loaded
         .until(
             () ->
                 as(ws).get(base(ws) + "/segments/loaded").then().extract().<Integer>path("size")
@@ -83,7 +89,39 @@ class BackfillAndRebuildTest {
     assertThat(sample).hasSize(7);
     as(BACKFILL).get(base(BACKFILL) + "/segments/top").then().statusCode(404);
 
-    Map<String, Object> job = Api.createSegment(BACKFILL, "top", condition);
+    // one profile row held by another transaction stops the backfill mid-way (pages of 100 in
+    // key order; "p5" is the 446th key): its progress is visible while it runs
+    SqlConnection holder = pool.getConnection().await().indefinitely();
+    Transaction held = holder.begin().await().indefinitely();
+    holder
+        .preparedQuery("select key from profile_state where key = $1 for update")
+        .execute(Tuple.of(BACKFILL + ":p5"))
+        .await()
+        .indefinitely();
+    String backfillId;
+    try {
+      backfillId =
+          as(BACKFILL)
+              .body("{\"id\":\"top\",\"name\":\"Top\",\"condition\":" + condition + "}")
+              .post(base(BACKFILL) + "/segments")
+              .then()
+              .statusCode(201)
+              .extract()
+              .path("jobId");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> ((Number) job(backfillId).get("processed")).intValue() == 400);
+      sleepOverAPage();
+      Map<String, Object> midway = job(backfillId);
+      assertThat(midway.get("status")).isEqualTo("RUNNING");
+      assertThat(midway.get("total")).isEqualTo(PROFILES);
+      assertThat(midway.get("processed")).isEqualTo(400);
+      assertThat(((Number) midway.get("progress")).doubleValue()).isCloseTo(0.667, within(0.01));
+    } finally {
+      held.commit().await().indefinitely();
+      holder.close().await().indefinitely();
+    }
+    Map<String, Object> job = Api.awaitJob(BACKFILL, backfillId);
     assertThat(job.get("status")).isEqualTo("SUCCEEDED");
     assertThat(job.get("total")).isEqualTo(PROFILES);
     assertThat(job.get("processed")).isEqualTo(PROFILES);
@@ -147,6 +185,19 @@ class BackfillAndRebuildTest {
     Api.createSegment(
         REBUILD, "gold-mailable", "{\"all\":[{\"segment\":\"gold\"},{\"segment\":\"mailable\"}]}");
     List<String> segments = List.of("loaded", "gold", "mailable", "gold-mailable");
+    // members are listed in pages: a page of 50 out of 200 members points to the next one
+    var firstPage =
+        as(REBUILD)
+            .queryParam("cursor", "0")
+            .queryParam("count", 50)
+            .get(base(REBUILD) + "/segments/loaded/members")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertThat(firstPage.getList("members")).isNotEmpty().hasSizeLessThan(200);
+    assertThat(firstPage.getString("next")).isNotNull();
+    assertThat(Api.allMembers(REBUILD, "loaded")).hasSize(200).doesNotHaveDuplicates();
     Map<String, Set<String>> before = snapshot(segments);
     assertThat(before.get("gold")).hasSize(67); // i % 3 == 0 below 200
     assertThat(before.get("gold-mailable")).hasSize(34); // i % 6 == 0
@@ -181,6 +232,23 @@ class BackfillAndRebuildTest {
                     .map(SegmentMembershipChanged::changeId)
                     .distinct()
                     .count());
+  }
+
+  private static Map<String, Object> job(String jobId) {
+    return as(BACKFILL)
+        .get(base(BACKFILL) + "/jobs/" + jobId)
+        .then()
+        .statusCode(200)
+        .extract()
+        .as(Map.class);
+  }
+
+  private static void sleepOverAPage() {
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static Map<String, Set<String>> snapshot(List<String> segments) {

@@ -75,6 +75,16 @@ class RealtimeEvaluationTest {
     Api.createSegment(
         TRAITS, "t-computed", "{\"computed\":\"orders_30d\",\"op\":\"gt\",\"value\":2}");
     Api.createSegment(TRAITS, "t-consent", "{\"consent\":\"marketing\",\"granted\":true}");
+    Api.createSegment(
+        TRAITS, "t-not-equals", "{\"trait\":\"plan\",\"op\":\"not_equals\",\"value\":\"free\"}");
+    Api.createSegment(
+        TRAITS, "t-not-in", "{\"trait\":\"country\",\"op\":\"not_in\",\"values\":[\"US\",\"CA\"]}");
+    Api.createSegment(TRAITS, "t-not-exists", "{\"trait\":\"banned\",\"op\":\"not_exists\"}");
+    Api.createSegment(
+        TRAITS, "t-lt-numeric-string", "{\"trait\":\"score\",\"op\":\"lt\",\"value\":20}");
+    Api.createSegment(
+        TRAITS, "t-before", "{\"trait\":\"renewal\",\"op\":\"before\",\"value\":\"2025-01-01\"}");
+    Api.createSegment(TRAITS, "t-sms-refused", "{\"consent\":\"sms\",\"granted\":false}");
 
     String match = newProfile();
     String miss = newProfile();
@@ -99,7 +109,11 @@ class RealtimeEvaluationTest {
                 "last_login",
                 recent.toString(),
                 "address",
-                Map.of("city", "Lyon")),
+                Map.of("city", "Lyon"),
+                "score",
+                "12.5",
+                "renewal",
+                "2024-03-01"),
             Map.of("orders_30d", 3),
             Map.of("marketing", true),
             "traits.plan"));
@@ -122,9 +136,15 @@ class RealtimeEvaluationTest {
                 "last_login",
                 Instant.now().minus(30, ChronoUnit.DAYS).toString(),
                 "address",
-                Map.of("city", "Paris")),
+                Map.of("city", "Paris"),
+                "score",
+                25,
+                "renewal",
+                "2030-01-01",
+                "banned",
+                true),
             Map.of("orders_30d", 2),
-            Map.of("marketing", false),
+            Map.of("marketing", false, "sms", true),
             "traits.plan"));
 
     List<String> all =
@@ -138,7 +158,13 @@ class RealtimeEvaluationTest {
             "t-recent",
             "t-nested",
             "t-computed",
-            "t-consent");
+            "t-consent",
+            "t-not-equals",
+            "t-not-in",
+            "t-not-exists",
+            "t-lt-numeric-string",
+            "t-before",
+            "t-sms-refused");
     for (String segment : all) {
       SegmentMembershipChanged m = awaitMembership(TRAITS, entered(match, segment));
       assertThat(m.reason()).startsWith("profile changed");

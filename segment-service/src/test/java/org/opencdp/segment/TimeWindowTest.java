@@ -8,6 +8,8 @@ import static org.opencdp.segment.support.TestKafka.exited;
 import static org.opencdp.segment.support.TestKafka.profile;
 import static org.opencdp.segment.support.TestKafka.track;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.opencdp.segment.evaluation.TimerPoller;
 import org.opencdp.segment.membership.Timers;
 import org.opencdp.segment.support.Api;
 import org.opencdp.segment.support.TestClock;
@@ -38,6 +41,8 @@ class TimeWindowTest {
 
   @Inject TestClock clock;
   @Inject Timers timers;
+  @Inject Scheduler scheduler;
+  @Inject MeterRegistry registry;
 
   @AfterEach
   void resetClock() {
@@ -107,6 +112,50 @@ class TimeWindowTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(Api.segmentsOf(WS, p)).containsExactly("dormant"));
+  }
+
+  @Test
+  void timersDueWhileNoPollerRanFireFromRedisWhenPollingResumes() {
+    Api.createSegment(
+        WS, "seen-3d", "{\"trait\":\"last_seen\",\"op\":\"within_last_days\",\"days\":3}");
+    String p = "p-" + UUID.randomUUID();
+    Instant seen = clock.instant().minus(Duration.ofDays(2));
+    TestKafka.send(
+        profile(
+            WS,
+            p,
+            1,
+            Map.of("last_seen", seen.toString()),
+            Map.of(),
+            Map.of(),
+            "traits.last_seen"));
+    awaitMembership(WS, entered(p, "seen-3d"));
+    Timers.Timer timer = new Timers.Timer(WS, "seen-3d", p);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> timers.scoreOf(timer).await().indefinitely() != null);
+
+    // the service is "down": nothing polls while the window passes; the timer waits in Redis
+    scheduler.pause(TimerPoller.JOB);
+    try {
+      clock.advance(Duration.ofDays(2));
+      sleepOverAPoll();
+      assertThat(Api.isMember(WS, "seen-3d", p)).isTrue();
+      assertThat(timers.scoreOf(timer).await().indefinitely())
+          .isLessThan((double) clock.instant().toEpochMilli());
+    } finally {
+      scheduler.resume(TimerPoller.JOB);
+    }
+    // polling again (the poller keeps nothing in memory): the overdue timer is found and fired,
+    // and the lag of the oldest due timer (about a day) is reported
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> registry.find("segment.timer.lag").gauge().value() > 3600);
+    assertThat(awaitMembership(WS, exited(p, "seen-3d")).reason()).isEqualTo("time window elapsed");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> timers.scoreOf(timer).await().indefinitely() == null);
   }
 
   private static void sleepOverAPoll() {

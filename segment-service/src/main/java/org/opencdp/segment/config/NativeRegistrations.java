@@ -5,6 +5,8 @@ import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.EventType;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.IdentityChange;
+import org.opencdp.contracts.PrivacyRequest;
+import org.opencdp.contracts.PrivacyStatus;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentMembershipChanged;
 
@@ -18,6 +20,10 @@ import org.opencdp.contracts.SegmentMembershipChanged;
       Identifier.class,
       IdentityChange.class,
       IdentityChange.Kind.class,
+      PrivacyRequest.class,
+      PrivacyRequest.Kind.class,
+      PrivacyStatus.class,
+      PrivacyStatus.State.class,
       ProfileChanged.class,
       SegmentMembershipChanged.class,
       SegmentMembershipChanged.Kind.class

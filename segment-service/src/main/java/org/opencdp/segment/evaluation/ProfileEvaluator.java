@@ -103,6 +103,7 @@ public class ProfileEvaluator {
               state.consent = new LinkedHashMap<>(nullSafe(message.consent()));
               state.version = message.version();
               state.deleted = false;
+              p.row().mergedInto = null; // alive again (unmerged): part of no other profile
               List<CompiledSegment> affected =
                   firstSnapshot ? segments.all() : segments.affectedBy(changed);
               evaluation.evaluate(state, affected, reason("profile changed", changed), false);
@@ -154,6 +155,8 @@ public class ProfileEvaluator {
         (locked, segments, evaluation) -> {
           ProfileState from = locked.get(merged).state();
           ProfileState into = locked.get(survivor).state();
+          // remembered so that a privacy delete of the survivor also reaches this profile
+          locked.get(merged).row().mergedInto = survivor;
           boolean moved = false;
           if (!from.deleted || !from.segments.isEmpty() || !from.events().isEmpty()) {
             for (Map.Entry<String, List<Occurrence>> e : from.events().entrySet()) {
@@ -165,10 +168,41 @@ public class ProfileEvaluator {
             from.erase();
             moved = true;
           }
-          evaluation.evaluate(into, segments.all(), "profiles merged", false);
+          if (!into.deleted) { // an erased survivor (privacy delete) enters nothing
+            evaluation.evaluate(into, segments.all(), "profiles merged", false);
+          }
           evaluation.sync(from);
           evaluation.sync(into);
-          return moved || !evaluation.changes.isEmpty();
+          return true;
+        });
+  }
+
+  /**
+   * Privacy ANONYMIZE: forgets who the person is here too. The traits (where names, emails and
+   * phone numbers live) go; computed traits, consent, event occurrences, memberships and history
+   * stay, as in the profile-service, because they no longer identify anyone. The segments that read
+   * traits are re-evaluated at once, so membership keeps matching the stored state (a rebuild gives
+   * the same answer); their exits are published like any other change: they are what the
+   * profile-service's own anonymized snapshot would cause, and the activation-service erases its
+   * contact data for the same request. The version is kept, so that snapshot still applies.
+   */
+  public Uni<Void> onAnonymize(String workspaceId, String profileId) {
+    return run(
+        workspaceId,
+        List.of(profileId),
+        (locked, segments, evaluation) -> {
+          Locked p = locked.get(profileId);
+          ProfileState state = p.state();
+          if (p.isNew() || state.deleted || state.traits.isEmpty()) {
+            return false;
+          }
+          Set<String> changed = new HashSet<>();
+          state.traits.keySet().forEach(name -> changed.add("traits." + name));
+          state.traits = new LinkedHashMap<>();
+          evaluation.evaluate(
+              state, segments.affectedBy(changed), "privacy request: anonymized", false);
+          evaluation.sync(state);
+          return true;
         });
   }
 

@@ -44,7 +44,11 @@ public class TimerPoller {
     this.batchSize = config.timers().batchSize();
   }
 
+  /** Identity of the polling job (operations and tests can pause it through the Scheduler). */
+  public static final String JOB = "segment-timer-poller";
+
   @Scheduled(
+      identity = JOB,
       every = "${cdp.segment.timers.poll-interval:1s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   Uni<Void> poll() {

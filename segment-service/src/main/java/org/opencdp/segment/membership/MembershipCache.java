@@ -156,6 +156,27 @@ public class MembershipCache {
 
   static final int PIPELINE = 1000;
 
+  /**
+   * Removes a profile from Redis entirely (privacy delete): from the set of every segment in {@code
+   * segmentIds} and every segment its own set still names, then its own set. Idempotent.
+   */
+  public Uni<Void> forget(String workspaceId, String profileId, Collection<String> segmentIds) {
+    String profileKey = profileKey(workspaceId, profileId);
+    return segmentsOf(workspaceId, profileId)
+        .chain(
+            cached -> {
+              Set<String> segments = new java.util.TreeSet<>(segmentIds);
+              segments.addAll(cached);
+              List<Request> writes = new ArrayList<>(segments.size() + 1);
+              for (String segment : segments) {
+                writes.add(
+                    Request.cmd(Command.SREM).arg(segmentKey(workspaceId, segment)).arg(profileId));
+              }
+              writes.add(Request.cmd(Command.DEL).arg(profileKey));
+              return apply(writes);
+            });
+  }
+
   /** Deletes every membership key of a workspace (the first step of a rebuild). */
   public Uni<Long> clear(String workspaceId) {
     return redis

@@ -47,6 +47,14 @@ public class MembershipChangeRepository
     return persist(rows);
   }
 
+  /**
+   * Erases the history of profiles (privacy delete), unpublished outbox rows included: a change not
+   * yet sent is not sent any more.
+   */
+  public Uni<Long> deleteForProfiles(String workspaceId, List<String> profileIds) {
+    return delete("workspaceId = ?1 and profileId in ?2", workspaceId, profileIds);
+  }
+
   public Uni<Integer> markPublished(List<String> changeIds) {
     return update("published = true where changeId in ?1", changeIds);
   }

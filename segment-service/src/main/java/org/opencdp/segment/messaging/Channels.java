@@ -6,6 +6,8 @@ public final class Channels {
   public static final String EVENTS_RESOLVED = "events-resolved";
   public static final String IDENTITY_MERGES = "identity-merges";
   public static final String SEGMENTS_MEMBERSHIP = "segments-membership";
+  public static final String PRIVACY_REQUESTS = "privacy-requests";
+  public static final String PRIVACY_STATUS = "privacy-status";
 
   private Channels() {}
 }

@@ -9,14 +9,7 @@ final class Retries {
   private Retries() {}
 
   static Uni<Void> transient_(Uni<Void> work, int maxRetries) {
-    return work.onFailure(failure -> !(failure instanceof PoisonMessage))
-        .invoke(
-            failure ->
-                Log.warnf("transient failure, retrying: %s", failure.getClass().getSimpleName()))
-        .onFailure(failure -> !(failure instanceof PoisonMessage))
-        .retry()
-        .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5))
-        .atMost(maxRetries)
+    return withBackOff(work, maxRetries)
         .onFailure()
         .invoke(
             failure ->
@@ -25,5 +18,17 @@ final class Retries {
                     failure instanceof PoisonMessage
                         ? failure.getMessage()
                         : failure.getClass().getSimpleName()));
+  }
+
+  /** Retries everything but poison; the caller decides what a final failure means. */
+  static Uni<Void> withBackOff(Uni<Void> work, int maxRetries) {
+    return work.onFailure(failure -> !(failure instanceof PoisonMessage))
+        .invoke(
+            failure ->
+                Log.warnf("transient failure, retrying: %s", failure.getClass().getSimpleName()))
+        .onFailure(failure -> !(failure instanceof PoisonMessage))
+        .retry()
+        .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5))
+        .atMost(maxRetries);
   }
 }

@@ -17,7 +17,10 @@ import java.util.Objects;
 @Entity
 @Table(
     name = "profile_state",
-    indexes = @Index(name = "profile_state_ws_key", columnList = "workspaceId,key"))
+    indexes = {
+      @Index(name = "profile_state_ws_key", columnList = "workspaceId,key"),
+      @Index(name = "profile_state_merged", columnList = "workspaceId,mergedInto")
+    })
 public class ProfileStateEntity {
   @Id public String key;
 
@@ -32,6 +35,12 @@ public class ProfileStateEntity {
 
   /** Erased or merged away: no data kept, the version guards against older redeliveries. */
   public boolean deleted;
+
+  /**
+   * The survivor this profile was merged into, if any: a privacy delete of the survivor also erases
+   * what is left of the profiles merged into it (their history), as the profile-service does.
+   */
+  public String mergedInto;
 
   /** JSON {traits, computed, consent}. */
   @Column(columnDefinition = "text")

@@ -29,6 +29,12 @@ public class ProfileStateRepository implements PanacheRepositoryBase<ProfileStat
     return query.page(0, size).list();
   }
 
+  /** Ids of the profiles merged into any of {@code survivors}. */
+  public Uni<List<String>> mergedInto(String workspaceId, List<String> survivors) {
+    return list("workspaceId = ?1 and mergedInto in ?2", workspaceId, survivors)
+        .map(rows -> rows.stream().map(row -> row.profileId).toList());
+  }
+
   public Uni<Long> countLive(String workspaceId) {
     return count("workspaceId = ?1 and deleted = false", workspaceId);
   }

@@ -26,6 +26,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.EventType;
 import org.opencdp.contracts.IdentityChange;
+import org.opencdp.contracts.PrivacyRequest;
+import org.opencdp.contracts.PrivacyStatus;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentMembershipChanged;
 import org.opencdp.contracts.Topics;
@@ -44,6 +46,9 @@ public final class TestKafka {
   private static KafkaProducer<String, String> producer;
   private static final ConcurrentLinkedQueue<Received> MEMBERSHIP = new ConcurrentLinkedQueue<>();
   private static Thread reader;
+  private static final ConcurrentLinkedQueue<PrivacyStatus> STATUSES =
+      new ConcurrentLinkedQueue<>();
+  private static Thread statusReader;
 
   /** A membership message as read from the topic, with its Kafka key. */
   public record Received(String key, SegmentMembershipChanged message) {}
@@ -209,6 +214,69 @@ public final class TestKafka {
             "membership-reader");
     reader.setDaemon(true);
     reader.start();
+  }
+
+  /** Publishes a privacy request as the profile-service does; returns it. */
+  public static PrivacyRequest sendPrivacyRequest(
+      String ws, String profileId, PrivacyRequest.Kind kind) {
+    PrivacyRequest request =
+        new PrivacyRequest(
+            UUID.randomUUID().toString(), ws, kind, profileId, List.of(), Instant.now());
+    send(request);
+    return request;
+  }
+
+  public static void send(PrivacyRequest request) {
+    send(Topics.PRIVACY_REQUESTS, request.partitionKey(), write(request));
+  }
+
+  /** Starts (once per JVM) the consumer recording cdp.privacy.status from the beginning. */
+  public static synchronized void startStatusReader() {
+    if (statusReader != null) {
+      return;
+    }
+    KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "segment-test-status-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new StringDeserializer());
+    consumer.subscribe(List.of(PrivacyStatus.TOPIC));
+    statusReader =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                  try {
+                    STATUSES.add(JSON.readValue(r.value(), PrivacyStatus.class));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }
+              }
+            },
+            "privacy-status-reader");
+    statusReader.setDaemon(true);
+    statusReader.start();
+  }
+
+  /** Waits until {@code count} answers to {@code requestId} were published; returns them all. */
+  public static List<PrivacyStatus> awaitPrivacyStatuses(String requestId, int count) {
+    startStatusReader();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> privacyStatuses(requestId).size() >= count);
+    return privacyStatuses(requestId);
+  }
+
+  public static List<PrivacyStatus> privacyStatuses(String requestId) {
+    return STATUSES.stream().filter(s -> s.requestId().equals(requestId)).toList();
   }
 
   /** Membership messages of a workspace received so far. */
