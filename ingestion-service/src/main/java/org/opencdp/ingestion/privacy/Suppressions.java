@@ -54,8 +54,13 @@ public class Suppressions implements PanacheRepositoryBase<SuppressedIdentifier,
    * The suppressed hashes of a workspace, cached briefly (a suppression applies within seconds).
    */
   @CacheResult(cacheName = CACHE)
-  @WithSession
   public Uni<Set<String>> of(String workspaceId) {
+    // The session is opened inside the cache: a hit costs no database session.
+    return load(workspaceId);
+  }
+
+  @WithSession
+  Uni<Set<String>> load(String workspaceId) {
     return list("workspaceId", workspaceId)
         .map(
             rows ->

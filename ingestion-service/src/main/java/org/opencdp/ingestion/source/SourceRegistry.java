@@ -39,9 +39,17 @@ public class SourceRegistry {
     return byKeyHash(Secrets.sha256(writeKey));
   }
 
+  /**
+   * Cached outside the session: on a hit (every tracking call but the first per key and minute) no
+   * database session is opened at all.
+   */
   @CacheResult(cacheName = CACHE)
-  @WithSession
   Uni<Optional<SourceContext>> byKeyHash(String keyHash) {
+    return loadByKeyHash(keyHash);
+  }
+
+  @WithSession
+  Uni<Optional<SourceContext>> loadByKeyHash(String keyHash) {
     return writeKeys
         .findById(keyHash)
         .onItem()

@@ -1,15 +1,12 @@
 package org.opencdp.ingestion.tracking;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,14 +21,11 @@ import org.opencdp.ingestion.config.GatewayConfig;
 @ApplicationScoped
 class MessageNormalizer {
   private static final int MAX_ID_LENGTH = 256;
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private final GatewayConfig config;
-  private final ObjectMapper mapper;
 
-  MessageNormalizer(GatewayConfig config, ObjectMapper mapper) {
+  MessageNormalizer(GatewayConfig config) {
     this.config = config;
-    this.mapper = mapper;
   }
 
   Outcome normalize(
@@ -154,41 +148,17 @@ class MessageNormalizer {
             });
   }
 
-  private Map<String, Object> objectField(JsonNode node, String field) {
+  private static Map<String, Object> objectField(JsonNode node, String field) {
     if (node == null || node.isNull()) {
       return null;
     }
     if (!node.isObject()) {
       throw new Invalid("\"" + field + "\" must be an object.");
     }
-    checkKeys(node, field);
-    return mapper.convertValue(node, MAP);
-  }
-
-  /** Keys are stored as MongoDB field names downstream: "$x" is an operator, "a.b" a path. */
-  private static void checkKeys(JsonNode node, String path) {
-    if (node.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> entry = fields.next();
-        String key = entry.getKey();
-        if (key.isEmpty()
-            || key.startsWith("$")
-            || key.indexOf('.') >= 0
-            || key.indexOf('\0') >= 0) {
-          throw new Invalid(
-              "Key \""
-                  + abbreviate(key)
-                  + "\" in "
-                  + path
-                  + " is not allowed: keys may not be empty, start with '$' or contain '.'.");
-        }
-        checkKeys(entry.getValue(), path + "." + key);
-      }
-    } else if (node.isArray()) {
-      for (JsonNode element : node) {
-        checkKeys(element, path + "[]");
-      }
+    try {
+      return KeyCheckedMap.of(node, field);
+    } catch (KeyCheckedMap.ForbiddenKey forbidden) {
+      throw new Invalid(forbidden.getMessage());
     }
   }
 
@@ -244,10 +214,6 @@ class MessageNormalizer {
     } catch (DateTimeParseException e) {
       throw new Invalid("\"" + field + "\" must be an ISO-8601 date-time string.");
     }
-  }
-
-  private static String abbreviate(String key) {
-    return key.length() > 64 ? key.substring(0, 64) + "..." : key;
   }
 
   /** A validation failure of one message; cheap, carries no stack trace. */

@@ -131,6 +131,10 @@ class TrackingService {
 
   private Uni<Void> keepRejected(
       SourceContext source, Instant receivedAt, List<Outcome.Rejected> rejected) {
+    if (rejected.isEmpty()) {
+      // Not even a transaction: most requests have nothing to keep.
+      return Uni.createFrom().voidItem();
+    }
     return rejectedEvents.keep(
         source.workspaceId(),
         source.sourceId(),
