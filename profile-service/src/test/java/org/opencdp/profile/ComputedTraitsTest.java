@@ -3,6 +3,8 @@ package org.opencdp.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.opencdp.profile.Api.as;
 import static org.opencdp.profile.Api.awaitEvents;
 
@@ -141,6 +143,15 @@ class ComputedTraitsTest {
         .then()
         .statusCode(400)
         .contentType("application/problem+json");
+    // Found by the end-to-end hostile-input drill: a 2 MB event name was stored.
+    as(WS)
+        .contentType(ContentType.JSON)
+        .body(Map.of("aggregation", "COUNT", "event", "e".repeat(2_000_000)))
+        .put("/v1/computed-traits/huge_event")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+    as(WS).get("/v1/computed-traits").then().body("name", not(hasItem("huge_event")));
   }
 
   @Test

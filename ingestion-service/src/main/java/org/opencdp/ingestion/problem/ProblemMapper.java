@@ -1,5 +1,6 @@
 package org.opencdp.ingestion.problem;
 
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -48,8 +49,36 @@ class ProblemMapper {
         .build();
   }
 
+  /** Wins over Quarkus' built-in mapper for this type, which answers 400 without a body. */
+  @ServerExceptionMapper
+  public Response mismatched(MismatchedInputException e, UriInfo uri) {
+    Log.debugf("400 %s: body of the wrong shape", uri.getPath());
+    return Response.status(400)
+        .type(PROBLEM_JSON)
+        .entity(
+            body(
+                400,
+                "Bad Request",
+                "The body does not have the expected shape (a field of the wrong type?).",
+                uri))
+        .build();
+  }
+
   @ServerExceptionMapper
   public Response unexpected(Exception e, UriInfo uri) {
+    if (refusedText(e)) {
+      Log.debugf("400 %s: text refused by the database", uri.getPath());
+      return Response.status(400)
+          .type(PROBLEM_JSON)
+          .entity(
+              body(
+                  400,
+                  "Bad Request",
+                  "A value in the request is too long or holds a character that cannot be stored"
+                      + " (such as U+0000).",
+                  uri))
+          .build();
+    }
     Log.errorf(e, "unexpected failure on %s", uri.getPath());
     return Response.status(500)
         .type(PROBLEM_JSON)
@@ -66,5 +95,22 @@ class ProblemMapper {
     body.put("detail", detail);
     body.put("instance", uri.getPath());
     return body;
+  }
+
+  /**
+   * PostgreSQL refuses text it cannot store (a U+0000 character, a value longer than its column).
+   * That is the request's fault, and the refused statement wrote nothing.
+   */
+  static boolean refusedText(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String state =
+          t instanceof java.sql.SQLException sql
+              ? sql.getSQLState()
+              : t instanceof io.vertx.sqlclient.DatabaseException db ? db.getSqlState() : null;
+      if ("22021".equals(state) || "22001".equals(state) || "22P05".equals(state)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -20,6 +20,9 @@ import org.opencdp.profile.security.CurrentWorkspace;
 public class ComputedTraitResource {
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
 
+  /** Event names and property paths are bounded like every input (the gateway keeps ids to 256). */
+  static final int MAX_REFERENCE_LENGTH = 256;
+
   /** Body of a declaration. */
   public record Declaration(
       Aggregation aggregation, String event, String property, Integer windowDays) {}
@@ -53,6 +56,10 @@ public class ComputedTraitResource {
       throw ApiProblem.badRequest(
           "This aggregation needs a 'property' (a path into event properties).");
     }
+    if (tooLong(body.event()) || tooLong(body.property())) {
+      throw ApiProblem.badRequest(
+          "'event' and 'property' are at most " + MAX_REFERENCE_LENGTH + " characters.");
+    }
     if (body.windowDays() != null && (body.windowDays() < 0 || body.windowDays() > 3650)) {
       throw ApiProblem.badRequest("windowDays is between 0 (all time) and 3650.");
     }
@@ -65,6 +72,10 @@ public class ComputedTraitResource {
             body.property(),
             body.windowDays());
     return store.save(definition).replaceWith(definition);
+  }
+
+  private static boolean tooLong(String value) {
+    return value != null && value.length() > MAX_REFERENCE_LENGTH;
   }
 
   @DELETE
