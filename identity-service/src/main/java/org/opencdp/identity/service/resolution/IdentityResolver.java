@@ -223,8 +223,9 @@ public class IdentityResolver {
   /**
    * Per-type identifier counts for the limit checks, at a cost that follows the smaller profiles:
    * the profiles that may be merged away are counted in full (they move anyway); the largest, the
-   * survivor-to-be, only for the types the others or the new identifiers would add, each capped at
-   * limit + 1, which is all a breach decision needs.
+   * survivor-to-be, only for the types the others or the new identifiers would add and only when
+   * its size could breach that type's limit, each capped at limit + 1, which is all a breach
+   * decision needs.
    */
   private Uni<Map<String, Map<String, Integer>>> counts(
       String workspaceId,
@@ -240,14 +241,26 @@ public class IdentityResolver {
             : identifiers.countByType(workspaceId, others);
     return full.chain(
         counts -> {
-          Map<String, Integer> caps = new HashMap<>();
-          counts.values().forEach(byType -> byType.keySet().forEach(type -> caps.put(type, 0)));
+          Map<String, Integer> added = new HashMap<>();
+          counts
+              .values()
+              .forEach(byType -> byType.forEach((type, n) -> added.merge(type, n, Integer::sum)));
           for (Identifier candidate : candidates) {
             if (!owners.containsKey(candidate)) {
-              caps.put(candidate.type(), 0);
+              added.merge(candidate.type(), 1, Integer::sum);
             }
           }
-          caps.replaceAll((type, ignored) -> ruleSet.limit(type) + 1);
+          // The largest profile holds at most identifierCount identifiers of any one type: when
+          // even that plus everything the event could add stays within a type's limit, no breach
+          // of that type is possible and its count is not needed (absent = 0 is then harmless).
+          // So the larger side is only counted near a limit, and then at most limit + 1 rows.
+          Map<String, Integer> caps = new HashMap<>();
+          added.forEach(
+              (type, n) -> {
+                if ((long) largest.identifierCount() + n > ruleSet.limit(type)) {
+                  caps.put(type, ruleSet.limit(type) + 1);
+                }
+              });
           return identifiers
               .countByTypeCapped(workspaceId, largest.id(), caps)
               .map(
