@@ -365,6 +365,7 @@ class ResolutionBenchmark {
     };
     int rounds = Integer.getInteger("bench.merge-rounds", 11);
     java.util.Map<String, Double> medians = new java.util.HashMap<>();
+    java.util.Map<String, Double> minimums = new java.util.HashMap<>();
     int id = 0;
     boolean warmUp = true;
     for (int[] sizes : cases) {
@@ -396,11 +397,15 @@ class ResolutionBenchmark {
               + " (%d merges)",
           small, large, times[0] / 1e6, times[rounds / 2] / 1e6, rounds);
       medians.put(small + "/" + large, times[rounds / 2] / 1e6);
+      minimums.put(small + "/" + large, times[0] / 1e6);
     }
     print(
-        "merge cost follows the smaller side: smaller side x100 (10 -> 1,000, larger 2,000):"
-            + " median x%.1f; larger side x100 (200 -> 20,000, smaller 10): median x%.1f (%s)",
+        "merge cost against the sides: smaller side x100 (10 -> 1,000, larger 2,000): min x%.1f,"
+            + " median x%.1f; larger side x100 (200 -> 20,000, smaller 10): min x%.1f, median"
+            + " x%.1f (%s)",
+        minimums.get("1000/2000") / minimums.get("10/2000"),
         medians.get("1000/2000") / medians.get("10/2000"),
+        minimums.get("10/20000") / minimums.get("10/200"),
         medians.get("10/20000") / medians.get("10/200"),
         loadAverage());
   }
