@@ -45,6 +45,7 @@ class ActivationBenchmark extends ActivationTestBase {
 
   @Test
   void segmentEntryToWebhookLatencyAndThroughput() throws Exception {
+    String loadAtStart = loadAverage();
     Receiver.Endpoint hook = Receiver.endpoint(200);
     String destination =
         createDestination("WEBHOOK", Map.of("url", hook.url, "maxConcurrency", 32), "bench-secret");
@@ -102,10 +103,13 @@ class ActivationBenchmark extends ActivationTestBase {
 
     String report =
         String.format(
-            "%n=== activation benchmark ===%n"
+            "%n=== activation benchmark (mvn -B -ntp -pl activation-service -am verify -Pbenchmark"
+                + " -Dtest=ActivationBenchmark -Dsurefire.failIfNoSpecifiedTests=false) ===%n"
                 + "latency segment entry -> webhook received, %d samples: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n"
                 + "burst of %d segment entries: produced in %.2f s, all webhooks received after %.2f s"
-                + " -> %.0f deliveries/s%n",
+                + " -> %.0f deliveries/s%n"
+                + "host: %d cores; load average (1/5/15 min) at start %s, at end %s"
+                + " (other processes share the cores: compare runs only at similar load)%n",
             sorted.length,
             percentile(sorted, 50),
             percentile(sorted, 99),
@@ -113,12 +117,26 @@ class ActivationBenchmark extends ActivationTestBase {
             BURST,
             (produced - burstStart) / 1e9,
             seconds,
-            BURST / seconds);
+            BURST / seconds,
+            Runtime.getRuntime().availableProcessors(),
+            loadAtStart,
+            loadAverage());
     Log.info(report);
     java.nio.file.Files.writeString(java.nio.file.Path.of("target", "benchmark.txt"), report);
     await()
         .atMost(Duration.ofSeconds(120))
         .until(() -> deliveries.stats(WS, campaign).get("delivered") >= LATENCY_SAMPLES + BURST);
+  }
+
+  /** The 1, 5 and 15 minute load averages, as {@code uptime} prints them (Linux). */
+  private static String loadAverage() {
+    try {
+      String[] parts =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   private static double percentile(long[] sorted, int p) {

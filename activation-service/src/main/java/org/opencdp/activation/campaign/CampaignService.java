@@ -12,15 +12,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.opencdp.activation.campaign.CampaignDefinition.Step;
 import org.opencdp.activation.campaign.CampaignDefinition.StepType;
 import org.opencdp.activation.campaign.CampaignDefinition.TriggerType;
 import org.opencdp.activation.config.ActivationConfig;
+import org.opencdp.activation.config.ConfigCache;
 import org.opencdp.activation.delivery.TemplateRenderer;
 import org.opencdp.activation.destination.DestinationService;
 import org.opencdp.activation.rest.ProblemException;
@@ -32,8 +31,6 @@ public class CampaignService {
   public record CampaignView(
       String id, CampaignDefinition definition, Instant createdAt, Instant updatedAt) {}
 
-  private record Cached(List<Campaign> campaigns, long loadedAt) {}
-
   private static final int MAX_STEPS = 50;
 
   private final CampaignRepository repository;
@@ -41,8 +38,7 @@ public class CampaignService {
   private final TemplateRenderer renderer;
   private final ObjectMapper json;
   private final Clock clock;
-  private final long ttlMillis;
-  private final Map<String, Cached> active = new ConcurrentHashMap<>();
+  private final ConfigCache<String, List<Campaign>> active;
 
   CampaignService(
       CampaignRepository repository,
@@ -56,7 +52,7 @@ public class CampaignService {
     this.renderer = renderer;
     this.json = json;
     this.clock = clock;
-    this.ttlMillis = config.configCacheTtl().toMillis();
+    this.active = new ConfigCache<>(config.configCacheTtl());
   }
 
   public Uni<CampaignView> create(String workspaceId, CampaignDefinition definition) {
@@ -71,7 +67,7 @@ public class CampaignService {
               apply(entity, definition);
               return Panache.withTransaction(() -> repository.persist(entity));
             })
-        .invoke(() -> active.remove(workspaceId))
+        .invoke(() -> active.invalidate(workspaceId))
         .map(this::view);
   }
 
@@ -88,7 +84,7 @@ public class CampaignService {
                             .ifNull()
                             .failWith(() -> ProblemException.notFound("no campaign " + id))
                             .invoke(entity -> apply(entity, definition))))
-        .invoke(() -> active.remove(workspaceId))
+        .invoke(() -> active.invalidate(workspaceId))
         .map(this::view);
   }
 
@@ -100,7 +96,7 @@ public class CampaignService {
               if (count == 0) {
                 throw ProblemException.notFound("no campaign " + id);
               }
-              active.remove(workspaceId);
+              active.invalidate(workspaceId);
             })
         .replaceWithVoid();
   }
@@ -124,21 +120,17 @@ public class CampaignService {
 
   /** For worker threads: the active campaigns of a workspace, cached for the configured TTL. */
   public List<Campaign> active(String workspaceId) {
-    Cached cached = active.get(workspaceId);
-    long now = System.currentTimeMillis();
-    if (cached != null && now - cached.loadedAt() < ttlMillis) {
-      return cached.campaigns();
-    }
+    return active.get(workspaceId, this::loadActive);
+  }
+
+  private List<Campaign> loadActive(String workspaceId) {
     try {
       List<CampaignEntity> entities =
           VertxContextSupport.subscribeAndAwait(
               () -> Panache.withSession(() -> repository.activeOf(workspaceId)));
-      List<Campaign> campaigns =
-          entities.stream()
-              .map(e -> new Campaign(e.id, e.workspaceId, read(e.definition)))
-              .toList();
-      active.put(workspaceId, new Cached(campaigns, now));
-      return campaigns;
+      return entities.stream()
+          .map(e -> new Campaign(e.id, e.workspaceId, read(e.definition)))
+          .toList();
     } catch (Throwable e) {
       throw new IllegalStateException("campaign lookup failed", e);
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,12 +86,105 @@ public class DeliveryPlanner {
     this.baseUrl = config.publicBaseUrl();
   }
 
+  /** One SEND step to carry out for one profile. */
+  public record Request(
+      Campaign campaign,
+      Step step,
+      String profileId,
+      Map<String, Object> context,
+      String idempotencyKey) {}
+
+  /** What {@link #prepare} decided: a row to create (or none without a profile snapshot). */
+  private record Plan(Planned planned, DeliveryStore.NewRow row, String skipReason) {}
+
   public Planned send(
       Campaign campaign,
       Step step,
       String profileId,
       Map<String, Object> context,
       String idempotencyKey) {
+    Request request = new Request(campaign, step, profileId, context, idempotencyKey);
+    Optional<ProfileStore.Gate> gate =
+        profiles.gate(campaign.workspaceId(), profileId, campaign.definition().consentCategory());
+    Plan plan = prepare(request, gate);
+    if (plan.row() == null) {
+      return plan.planned();
+    }
+    Instant now = clock.instant();
+    DeliveryStore.NewRow row = plan.row();
+    if (!store.insert(row.delivery(), row.status(), row.nextAttemptAt(), row.detail(), now)) {
+      return Planned.DUPLICATE;
+    }
+    return after(plan);
+  }
+
+  /**
+   * Carries out many SEND steps with one consent query and one insert for all of them (the
+   * throughput path of a Kafka poll). Returns the requests whose profile snapshot is missing, for
+   * the caller to continue as stored journeys.
+   */
+  public List<Request> sendAll(List<Request> requests) {
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    Map<ProfileStore.GateKey, ProfileStore.Gate> gates =
+        profiles.gates(
+            requests.stream()
+                .map(
+                    r ->
+                        new ProfileStore.GateKey(
+                            r.campaign().workspaceId(),
+                            r.profileId(),
+                            r.campaign().definition().consentCategory()))
+                .toList());
+    List<Request> withoutProfile = new ArrayList<>();
+    List<Plan> plans = new ArrayList<>();
+    for (Request r : requests) {
+      Plan plan =
+          prepare(
+              r,
+              Optional.ofNullable(
+                  gates.get(
+                      new ProfileStore.GateKey(
+                          r.campaign().workspaceId(),
+                          r.profileId(),
+                          r.campaign().definition().consentCategory()))));
+      if (plan.planned() == Planned.NO_PROFILE) {
+        withoutProfile.add(r);
+      } else {
+        plans.add(plan);
+      }
+    }
+    if (!plans.isEmpty()) {
+      Set<String> created =
+          store.insertAll(plans.stream().map(Plan::row).toList(), clock.instant());
+      for (Plan plan : plans) {
+        if (created.contains(plan.row().delivery().id())) {
+          after(plan);
+        }
+      }
+    }
+    return withoutProfile;
+  }
+
+  /** After the row was created: queue it, or publish why it was skipped. */
+  private Planned after(Plan plan) {
+    Delivery d = plan.row().delivery();
+    if (plan.planned() == Planned.SKIPPED) {
+      Log.debugf("delivery %s skipped: %s", d.id(), plan.skipReason());
+      results.publish(d, DeliveryResult.Status.SKIPPED, plan.skipReason(), null);
+    } else if (plan.planned() == Planned.QUEUED) {
+      dispatcher.submit(d);
+    }
+    return plan.planned();
+  }
+
+  private Plan prepare(Request request, Optional<ProfileStore.Gate> gate) {
+    Campaign campaign = request.campaign();
+    Step step = request.step();
+    String profileId = request.profileId();
+    Map<String, Object> context = request.context();
+    String idempotencyKey = request.idempotencyKey();
     CampaignDefinition definition = campaign.definition();
     String category = definition.consentCategory();
     Optional<Destination> found = destinations.find(campaign.workspaceId(), step.destinationId());
@@ -107,9 +201,8 @@ public class DeliveryPlanner {
     }
     Destination destination = found.get();
     DestinationType type = destination.type();
-    Optional<ProfileStore.Gate> gate = profiles.gate(campaign.workspaceId(), profileId, category);
     if (gate.isEmpty()) {
-      return Planned.NO_PROFILE;
+      return new Plan(Planned.NO_PROFILE, null, null);
     }
     Snapshot snapshot = gate.get().snapshot();
     boolean remove = type == DestinationType.AUDIENCE && "EXITED".equals(context.get("membership"));
@@ -186,15 +279,11 @@ public class DeliveryPlanner {
             0,
             message,
             deferred ? null : dispatcher.newLease());
-    if (!store.insert(
-        delivery, deferred ? "SCHEDULED" : "INFLIGHT", at, deferred ? "quiet hours" : null, now)) {
-      return Planned.DUPLICATE;
-    }
-    if (deferred) {
-      return Planned.SCHEDULED;
-    }
-    dispatcher.submit(delivery);
-    return Planned.QUEUED;
+    return new Plan(
+        deferred ? Planned.SCHEDULED : Planned.QUEUED,
+        new DeliveryStore.NewRow(
+            delivery, deferred ? "SCHEDULED" : "INFLIGHT", at, deferred ? "quiet hours" : null),
+        null);
   }
 
   /** Renders every SEND step of a campaign for a profile, without sending anything. */
@@ -324,7 +413,7 @@ public class DeliveryPlanner {
     return out.toString();
   }
 
-  private Planned skip(
+  private Plan skip(
       Campaign campaign,
       String destinationId,
       DestinationType type,
@@ -345,13 +434,8 @@ public class DeliveryPlanner {
             0,
             null,
             null);
-    Instant now = clock.instant();
-    if (store.insert(d, "SKIPPED", now, reason, now)) {
-      Log.debugf("delivery %s skipped: %s", deliveryId, reason);
-      results.publish(d, DeliveryResult.Status.SKIPPED, reason, null);
-      return Planned.SKIPPED;
-    }
-    return Planned.DUPLICATE;
+    return new Plan(
+        Planned.SKIPPED, new DeliveryStore.NewRow(d, "SKIPPED", clock.instant(), reason), reason);
   }
 
   static String sha256(String value) {

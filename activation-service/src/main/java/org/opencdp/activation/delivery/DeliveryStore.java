@@ -12,10 +12,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.opencdp.activation.destination.DestinationType;
 
 /**
@@ -96,6 +98,98 @@ public class DeliveryStore {
                         "SKIPPED".equals(status) ? time(now) : null)))
             .rowCount()
         > 0;
+  }
+
+  /** A delivery row to create: the delivery, its first status, when it is due and why. */
+  public record NewRow(Delivery delivery, String status, Instant nextAttemptAt, String detail) {}
+
+  /** A claimed delivery's end. */
+  public record Finish(Delivery delivery, String status, String detail, int attempts, Instant at) {}
+
+  /**
+   * Inserts many deliveries in one statement; returns the ids created (an idempotency key that
+   * exists already creates nothing).
+   */
+  public Set<String> insertAll(List<NewRow> rows, Instant now) {
+    int n = rows.size();
+    String[][] text = new String[11][n];
+    OffsetDateTime[] next = new OffsetDateTime[n];
+    OffsetDateTime[] lease = new OffsetDateTime[n];
+    OffsetDateTime[] done = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      NewRow row = rows.get(i);
+      Delivery d = row.delivery();
+      text[0][i] = d.id();
+      text[1][i] = d.workspaceId();
+      text[2][i] = d.campaignId();
+      text[3][i] = d.destinationId();
+      text[4][i] = d.profileId();
+      text[5][i] = d.type().name();
+      text[6][i] = d.consentCategory();
+      text[7][i] = d.idempotencyKey();
+      text[8][i] = row.status();
+      text[9][i] = d.message() == null ? null : write(d.message());
+      text[10][i] = row.detail();
+      next[i] = time(row.nextAttemptAt());
+      lease[i] = d.leaseUntil() == null ? null : time(d.leaseUntil());
+      done[i] = "SKIPPED".equals(row.status()) ? time(now) : null;
+    }
+    Set<String> created = new HashSet<>();
+    for (Row row :
+        pool.preparedQuery(
+                "insert into act_delivery (id, workspace_id, campaign_id, destination_id,"
+                    + " profile_id, channel, consent_category, idempotency_key, status, attempts,"
+                    + " next_attempt_at, lease_until, payload, detail, created_at, updated_at,"
+                    + " done_at) select t.id, t.ws, t.campaign, t.destination, t.profile,"
+                    + " t.channel, t.category, t.ikey, t.status, 0, t.next_at, t.lease, t.payload,"
+                    + " t.detail, $15, $15, t.done from unnest($1::varchar[], $2::varchar[],"
+                    + " $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[],"
+                    + " $8::varchar[], $9::varchar[], $10::text[], $11::varchar[],"
+                    + " $12::timestamptz[], $13::timestamptz[], $14::timestamptz[]) as t(id, ws,"
+                    + " campaign, destination, profile, channel, category, ikey, status, payload,"
+                    + " detail, next_at, lease, done) on conflict (idempotency_key) do nothing"
+                    + " returning id")
+            .executeAndAwait(
+                Tuple.from(
+                    Arrays.asList(
+                        text[0], text[1], text[2], text[3], text[4], text[5], text[6], text[7],
+                        text[8], text[9], text[10], next, lease, done, time(now))))) {
+      created.add(row.getString("id"));
+    }
+    return created;
+  }
+
+  /**
+   * Marks many claimed deliveries done in one statement; returns the ids that were still in flight
+   * (the others were finished by another worker already).
+   */
+  public Set<String> finishAll(List<Finish> finishes) {
+    int n = finishes.size();
+    String[] ids = new String[n];
+    String[] statuses = new String[n];
+    String[] details = new String[n];
+    Integer[] attempts = new Integer[n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      Finish f = finishes.get(i);
+      ids[i] = f.delivery().id();
+      statuses[i] = f.status();
+      details[i] = f.detail();
+      attempts[i] = f.attempts();
+      at[i] = time(f.at());
+    }
+    Set<String> finished = new HashSet<>();
+    for (Row row :
+        pool.preparedQuery(
+                "update act_delivery d set status = t.status, detail = t.detail, attempts ="
+                    + " t.attempts, updated_at = t.at, done_at = t.at, lease_until = null from"
+                    + " unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[],"
+                    + " $5::timestamptz[]) as t(id, status, detail, attempts, at) where d.id = t.id"
+                    + " and d.status = 'INFLIGHT' returning d.id")
+            .executeAndAwait(Tuple.of(ids, statuses, details, attempts, at))) {
+      finished.add(row.getString("id"));
+    }
+    return finished;
   }
 
   /** Claims due deliveries (and in-flight ones whose lease ran out) for this instance. */

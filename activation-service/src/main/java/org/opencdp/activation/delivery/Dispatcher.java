@@ -43,6 +43,7 @@ public class Dispatcher {
   private final ActivationConfig.Delivery config;
   private final MeterRegistry metrics;
   private final AddressGuard guard;
+  private final Finisher finisher;
   private volatile boolean running = true;
 
   Dispatcher(
@@ -56,7 +57,7 @@ public class Dispatcher {
       MeterRegistry metrics,
       AddressGuard guard) {
     this.guard = guard;
-
+    this.finisher = new Finisher(store, results);
     all.forEach(sender -> senders.put(sender.type(), sender));
     this.store = store;
     this.destinations = destinations;
@@ -126,6 +127,7 @@ public class Dispatcher {
   @PreDestroy
   void close() {
     stop();
+    finisher.close();
   }
 
   private Lane lane(Destination destination) {
@@ -210,9 +212,7 @@ public class Dispatcher {
     if (outcome.ok()) {
       lane.breaker.success();
       for (Delivery d : batch) {
-        if (store.finish(d.id(), outcome.status().name(), null, d.attempts() + 1, after)) {
-          results.publish(d, outcome.status(), null, null);
-        }
+        finisher.succeeded(d, outcome.status(), d.attempts() + 1, after);
       }
       return;
     }

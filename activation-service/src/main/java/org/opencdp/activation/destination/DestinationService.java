@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.opencdp.activation.config.ActivationConfig;
+import org.opencdp.activation.config.ConfigCache;
 import org.opencdp.activation.rest.ProblemException;
 import org.opencdp.activation.security.SecretCipher;
 
@@ -40,16 +40,13 @@ public class DestinationService {
       Instant createdAt,
       Instant updatedAt) {}
 
-  private record Cached(Optional<Destination> value, long loadedAt) {}
-
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private final DestinationRepository repository;
   private final SecretCipher cipher;
   private final ObjectMapper json;
   private final Clock clock;
-  private final long ttlMillis;
-  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final ConfigCache<String, Optional<Destination>> cache;
   private final AddressGuard guard;
 
   DestinationService(
@@ -64,7 +61,7 @@ public class DestinationService {
     this.cipher = cipher;
     this.json = json;
     this.clock = clock;
-    this.ttlMillis = config.configCacheTtl().toMillis();
+    this.cache = new ConfigCache<>(config.configCacheTtl());
   }
 
   public Uni<DestinationView> create(String workspaceId, DestinationRequest request) {
@@ -102,7 +99,7 @@ public class DestinationService {
                             "the type of a destination cannot change; create a new one");
                       }
                       apply(entity, request, clock.instant().truncatedTo(ChronoUnit.MICROS));
-                      cache.remove(key(workspaceId, id));
+                      cache.invalidate(key(workspaceId, id));
                     })
                 .map(this::view));
   }
@@ -117,7 +114,7 @@ public class DestinationService {
                       if (count == 0) {
                         throw ProblemException.notFound("no destination " + id);
                       }
-                      cache.remove(key(workspaceId, id));
+                      cache.invalidate(key(workspaceId, id));
                     })
                 .replaceWithVoid());
   }
@@ -145,19 +142,15 @@ public class DestinationService {
 
   /** For worker threads: the decrypted destination, cached for the configured TTL. */
   public Optional<Destination> find(String workspaceId, String id) {
-    String key = key(workspaceId, id);
-    Cached cached = cache.get(key);
-    long now = System.currentTimeMillis();
-    if (cached != null && now - cached.loadedAt() < ttlMillis) {
-      return cached.value();
-    }
+    return cache.get(key(workspaceId, id), k -> load(workspaceId, id));
+  }
+
+  private Optional<Destination> load(String workspaceId, String id) {
     try {
       DestinationEntity entity =
           VertxContextSupport.subscribeAndAwait(
               () -> Panache.withSession(() -> repository.byId(workspaceId, id)));
-      Optional<Destination> value = Optional.ofNullable(entity).map(this::runtime);
-      cache.put(key, new Cached(value, now));
-      return value;
+      return Optional.ofNullable(entity).map(this::runtime);
     } catch (Throwable e) {
       throw new IllegalStateException("destination lookup failed", e);
     }

@@ -60,11 +60,7 @@ public class JourneyEngine {
       for (int i = 0; i < steps.size(); i++) {
         DeliveryPlanner.Planned planned =
             planner.send(
-                campaign,
-                steps.get(i),
-                profileId,
-                context,
-                campaign.id() + ":" + triggerKey + ":" + i);
+                campaign, steps.get(i), profileId, context, inlineKey(campaign, triggerKey, i));
         if (planned == DeliveryPlanner.Planned.NO_PROFILE) {
           // the profile snapshot has not arrived yet: continue as a stored journey
           Journey journey = journey(campaign, profileId, triggerKey, context);
@@ -81,6 +77,23 @@ public class JourneyEngine {
     if (store.start(journey, clock.instant())) {
       advance(campaign, journey);
     }
+  }
+
+  /** The SEND steps of a campaign made only of them, for the batched path (no stored journey). */
+  public List<DeliveryPlanner.Request> inlineRequests(
+      Campaign campaign, String profileId, String triggerKey, Map<String, Object> context) {
+    List<Step> steps = campaign.definition().steps();
+    List<DeliveryPlanner.Request> out = new java.util.ArrayList<>(steps.size());
+    for (int i = 0; i < steps.size(); i++) {
+      out.add(
+          new DeliveryPlanner.Request(
+              campaign, steps.get(i), profileId, context, inlineKey(campaign, triggerKey, i)));
+    }
+    return out;
+  }
+
+  private static String inlineKey(Campaign campaign, String triggerKey, int step) {
+    return campaign.id() + ":" + triggerKey + ":" + step;
   }
 
   /** Continues a journey the ticker claimed. */

@@ -1,14 +1,27 @@
 package org.opencdp.activation.journey;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.opencdp.activation.campaign.Campaign;
 import org.opencdp.activation.campaign.CampaignDefinition;
 import org.opencdp.activation.campaign.CampaignDefinition.TriggerType;
 import org.opencdp.activation.campaign.CampaignService;
+import org.opencdp.activation.config.ActivationConfig;
+import org.opencdp.activation.delivery.DeliveryPlanner;
 import org.opencdp.activation.profile.ProfileStore;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.ProfileChanged;
@@ -20,11 +33,28 @@ public class TriggerService {
   private final CampaignService campaigns;
   private final JourneyEngine engine;
   private final ProfileStore profiles;
+  private final DeliveryPlanner planner;
   private final Clock clock;
+  private final ExecutorService journeyStarts;
 
   TriggerService(
-      CampaignService campaigns, JourneyEngine engine, ProfileStore profiles, Clock clock) {
+      CampaignService campaigns,
+      JourneyEngine engine,
+      ProfileStore profiles,
+      DeliveryPlanner planner,
+      Clock clock,
+      ActivationConfig config) {
+    this.planner = planner;
     this.clock = clock;
+    AtomicInteger n = new AtomicInteger();
+    this.journeyStarts =
+        Executors.newFixedThreadPool(
+            config.consumerParallelism(),
+            r -> {
+              Thread t = new Thread(r, "journey-start-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     this.campaigns = campaigns;
     this.engine = engine;
     this.profiles = profiles;
@@ -34,27 +64,98 @@ public class TriggerService {
     profiles.apply(change);
   }
 
-  public void onMembership(SegmentMembershipChanged message) {
-    SegmentMembershipChanged change = followMerge(message);
-    profiles.apply(change);
-    TriggerType type =
-        change.kind() == SegmentMembershipChanged.Kind.ENTERED
-            ? TriggerType.SEGMENT_ENTERED
-            : TriggerType.SEGMENT_EXITED;
-    for (Campaign campaign : campaigns.active(change.workspaceId())) {
-      CampaignDefinition.Trigger trigger = campaign.definition().trigger();
-      if (trigger.type() == type && change.segmentId().equals(trigger.segmentId())) {
-        Map<String, Object> segment = new LinkedHashMap<>();
-        segment.put("id", change.segmentId());
-        if (change.segmentName() != null) {
-          segment.put("name", change.segmentName());
+  /**
+   * Membership changes of one Kafka poll, at most one per profile (the caller keeps a profile's
+   * changes in order across calls). Campaigns made only of SEND steps are planned together: one
+   * alias lookup, one membership write, one consent read and one delivery insert for the batch.
+   */
+  public void onMemberships(List<SegmentMembershipChanged> messages) {
+    Map<ProfileStore.ProfileKey, String> survivors =
+        profiles.survivors(
+            messages.stream()
+                .map(m -> new ProfileStore.ProfileKey(m.workspaceId(), m.profileId()))
+                .toList());
+    List<SegmentMembershipChanged> changes =
+        messages.stream()
+            .map(
+                m ->
+                    withProfile(
+                        m,
+                        survivors.getOrDefault(
+                            new ProfileStore.ProfileKey(m.workspaceId(), m.profileId()),
+                            m.profileId())))
+            .toList();
+    profiles.applyAll(changes);
+    Map<DeliveryPlanner.Request, Start> inline = new IdentityHashMap<>();
+    List<Start> journeys = new ArrayList<>();
+    for (SegmentMembershipChanged change : changes) {
+      TriggerType type =
+          change.kind() == SegmentMembershipChanged.Kind.ENTERED
+              ? TriggerType.SEGMENT_ENTERED
+              : TriggerType.SEGMENT_EXITED;
+      for (Campaign campaign : campaigns.active(change.workspaceId())) {
+        CampaignDefinition.Trigger trigger = campaign.definition().trigger();
+        if (trigger.type() == type && change.segmentId().equals(trigger.segmentId())) {
+          Start start =
+              new Start(campaign, change.profileId(), "m:" + change.changeId(), context(change));
+          if (campaign.definition().sendOnly()) {
+            engine
+                .inlineRequests(campaign, start.profileId(), start.triggerKey(), start.context())
+                .forEach(r -> inline.put(r, start));
+          } else {
+            journeys.add(start);
+          }
         }
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("membership", change.kind().name());
-        context.put("segment", segment);
-        engine.start(campaign, change.profileId(), "m:" + change.changeId(), context);
       }
     }
+    // no profile snapshot yet: those continue as stored journeys that wait for it
+    Set<Start> waiting = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (DeliveryPlanner.Request r : planner.sendAll(List.copyOf(inline.keySet()))) {
+      waiting.add(inline.get(r));
+    }
+    journeys.addAll(waiting);
+    startAll(journeys);
+  }
+
+  /** Starts stored journeys in parallel: each is another profile (one per key in a round). */
+  private void startAll(List<Start> starts) {
+    if (starts.size() == 1) {
+      Start s = starts.get(0);
+      engine.start(s.campaign(), s.profileId(), s.triggerKey(), s.context());
+      return;
+    }
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (Start s : starts) {
+      all.add(
+          CompletableFuture.runAsync(
+              () -> engine.start(s.campaign(), s.profileId(), s.triggerKey(), s.context()),
+              journeyStarts));
+    }
+    try {
+      CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  @PreDestroy
+  void close() {
+    journeyStarts.shutdownNow();
+  }
+
+  private record Start(
+      Campaign campaign, String profileId, String triggerKey, Map<String, Object> context) {}
+
+  private static Map<String, Object> context(SegmentMembershipChanged change) {
+    Map<String, Object> segment = new LinkedHashMap<>();
+    segment.put("id", change.segmentId());
+    if (change.segmentName() != null) {
+      segment.put("name", change.segmentName());
+    }
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("membership", change.kind().name());
+    context.put("segment", segment);
+    return context;
   }
 
   public void onEvent(EventEnvelope event) {
@@ -84,8 +185,8 @@ public class TriggerService {
   }
 
   /** The message with the survivor's id when its profile was merged into another. */
-  private SegmentMembershipChanged followMerge(SegmentMembershipChanged c) {
-    String profileId = profiles.resolve(c.workspaceId(), c.profileId());
+  private static SegmentMembershipChanged withProfile(
+      SegmentMembershipChanged c, String profileId) {
     if (profileId.equals(c.profileId())) {
       return c;
     }

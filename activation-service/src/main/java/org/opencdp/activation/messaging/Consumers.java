@@ -132,7 +132,7 @@ public class Consumers {
   @Incoming(Channels.MEMBERSHIP)
   @Blocking
   public void memberships(ConsumerRecords<String, String> records) {
-    batches.process(
+    batches.processInRounds(
         records,
         payload -> {
           SegmentMembershipChanged change = read(payload, SegmentMembershipChanged.class);
@@ -144,8 +144,9 @@ public class Consumers {
             throw new KeyedBatch.PoisonMessage(
                 "SegmentMembershipChanged without workspaceId, profileId, segmentId, kind or changeId");
           }
-          triggers.onMembership(change);
-        });
+          return change;
+        },
+        triggers::onMemberships);
   }
 
   @Incoming(Channels.EVENTS)

@@ -7,6 +7,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -72,6 +74,63 @@ public class KeyedBatch {
           CompletableFuture.runAsync(() -> group.forEach(record -> one(record, handler)), pool));
     }
     CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
+  }
+
+  /** Reads one record; throws {@link PoisonMessage} for one that will never be readable. */
+  @FunctionalInterface
+  public interface Reader<T> {
+    T read(String payload);
+  }
+
+  /**
+   * The batched variant: the poll is split into rounds, round n holding the n-th record of every
+   * key, and each round is handled as one list, rounds in order (so a key's records stay in order
+   * and most polls are one round). Unreadable records go to the DLQ; a failure of our
+   * infrastructure retries the round (handlers are idempotent), then fails the batch.
+   */
+  public <T> void processInRounds(
+      ConsumerRecords<String, String> records, Reader<T> reader, Consumer<List<T>> handler) {
+    Map<String, Integer> seen = new HashMap<>();
+    List<List<T>> rounds = new ArrayList<>();
+    for (ConsumerRecord<String, String> record : records) {
+      T value;
+      try {
+        value = reader.read(record.value());
+      } catch (PoisonMessage poison) {
+        deadLetter(record, poison.getMessage());
+        continue;
+      }
+      int round = seen.merge(String.valueOf(record.key()), 1, Integer::sum) - 1;
+      if (round == rounds.size()) {
+        rounds.add(new ArrayList<>());
+      }
+      rounds.get(round).add(value);
+    }
+    for (List<T> round : rounds) {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          handler.accept(round);
+          break;
+        } catch (RuntimeException e) {
+          if (attempt > INFRASTRUCTURE_RETRIES) {
+            Log.errorf(
+                "a round of %d records failed %d times: %s",
+                round.size(), attempt, e.getClass().getName());
+            throw e;
+          }
+          pause(attempt, e);
+        }
+      }
+    }
+  }
+
+  private static void pause(int attempt, RuntimeException cause) {
+    try {
+      Thread.sleep(Math.min(5_000L, 100L << attempt));
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw cause;
+    }
   }
 
   private void one(ConsumerRecord<String, String> record, Handler handler) {

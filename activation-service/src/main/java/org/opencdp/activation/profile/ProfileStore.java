@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,12 @@ public class ProfileStore {
           && Boolean.TRUE.equals(snapshot.consent().get(category));
     }
   }
+
+  /** Whose consent to read for which category. */
+  public record GateKey(String workspaceId, String profileId, String category) {}
+
+  /** A profile of a workspace. */
+  public record ProfileKey(String workspaceId, String profileId) {}
 
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private static final TypeReference<Map<String, Boolean>> CONSENT = new TypeReference<>() {};
@@ -130,22 +137,92 @@ public class ProfileStore {
     return Optional.of(new Gate(snapshot(row), row.getBoolean("suppressed")));
   }
 
-  public void apply(SegmentMembershipChanged change) {
-    if (change.kind() == SegmentMembershipChanged.Kind.ENTERED) {
+  /** {@link #gate} for many profiles in one query; profiles without a snapshot are absent. */
+  public Map<GateKey, Gate> gates(List<GateKey> keys) {
+    List<GateKey> distinct = keys.stream().distinct().toList();
+    Map<GateKey, Gate> out = new HashMap<>();
+    if (distinct.isEmpty()) {
+      return out;
+    }
+    String[] ws = distinct.stream().map(GateKey::workspaceId).toArray(String[]::new);
+    String[] ids = distinct.stream().map(GateKey::profileId).toArray(String[]::new);
+    String[] categories = distinct.stream().map(GateKey::category).toArray(String[]::new);
+    for (Row row :
+        pool.preparedQuery(
+                "select p.*, t.category as gate_category, exists (select 1 from act_suppression s"
+                    + " where s.workspace_id = p.workspace_id and s.profile_id = p.profile_id and"
+                    + " s.category in (t.category, '*')) as suppressed from unnest($1::varchar[],"
+                    + " $2::varchar[], $3::varchar[]) as t(ws, pid, category) join act_profile p"
+                    + " on p.workspace_id = t.ws and p.profile_id = t.pid")
+            .executeAndAwait(Tuple.of(ws, ids, categories))) {
+      out.put(
+          new GateKey(
+              row.getString("workspace_id"),
+              row.getString("profile_id"),
+              row.getString("gate_category")),
+          new Gate(snapshot(row), row.getBoolean("suppressed")));
+    }
+    return out;
+  }
+
+  /** {@link #resolve} for many profiles in one query: only merged ids are in the answer. */
+  public Map<ProfileKey, String> survivors(List<ProfileKey> keys) {
+    List<ProfileKey> distinct = keys.stream().distinct().toList();
+    Map<ProfileKey, String> out = new HashMap<>();
+    if (distinct.isEmpty()) {
+      return out;
+    }
+    for (Row row :
+        pool.preparedQuery(
+                "select a.workspace_id, a.merged_id, a.survivor_id from unnest($1::varchar[],"
+                    + " $2::varchar[]) as t(ws, pid) join act_profile_alias a on a.workspace_id ="
+                    + " t.ws and a.merged_id = t.pid")
+            .executeAndAwait(
+                Tuple.of(
+                    distinct.stream().map(ProfileKey::workspaceId).toArray(String[]::new),
+                    distinct.stream().map(ProfileKey::profileId).toArray(String[]::new)))) {
+      out.put(
+          new ProfileKey(row.getString("workspace_id"), row.getString("merged_id")),
+          row.getString("survivor_id"));
+    }
+    return out;
+  }
+
+  /**
+   * Records many membership changes, at most one per profile and segment (the caller keeps each
+   * profile's changes in order across calls): entries in one statement, exits in another.
+   */
+  public void applyAll(List<SegmentMembershipChanged> changes) {
+    List<SegmentMembershipChanged> entered =
+        changes.stream().filter(c -> c.kind() == SegmentMembershipChanged.Kind.ENTERED).toList();
+    List<SegmentMembershipChanged> exited =
+        changes.stream().filter(c -> c.kind() != SegmentMembershipChanged.Kind.ENTERED).toList();
+    if (!entered.isEmpty()) {
       pool.preparedQuery(
-              "insert into act_membership (workspace_id, profile_id, segment_id, since)"
-                  + " values ($1, $2, $3, $4) on conflict do nothing")
+              "insert into act_membership (workspace_id, profile_id, segment_id, since) select *"
+                  + " from unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::timestamptz[])"
+                  + " on conflict do nothing")
           .executeAndAwait(
               Tuple.of(
-                  change.workspaceId(),
-                  change.profileId(),
-                  change.segmentId(),
-                  time(change.occurredAt() == null ? Instant.now() : change.occurredAt())));
-    } else {
+                  entered.stream()
+                      .map(SegmentMembershipChanged::workspaceId)
+                      .toArray(String[]::new),
+                  entered.stream().map(SegmentMembershipChanged::profileId).toArray(String[]::new),
+                  entered.stream().map(SegmentMembershipChanged::segmentId).toArray(String[]::new),
+                  entered.stream()
+                      .map(c -> time(c.occurredAt() == null ? Instant.now() : c.occurredAt()))
+                      .toArray(OffsetDateTime[]::new)));
+    }
+    if (!exited.isEmpty()) {
       pool.preparedQuery(
-              "delete from act_membership where workspace_id = $1 and profile_id = $2"
-                  + " and segment_id = $3")
-          .executeAndAwait(Tuple.of(change.workspaceId(), change.profileId(), change.segmentId()));
+              "delete from act_membership m using unnest($1::varchar[], $2::varchar[],"
+                  + " $3::varchar[]) as t(ws, pid, seg) where m.workspace_id = t.ws and"
+                  + " m.profile_id = t.pid and m.segment_id = t.seg")
+          .executeAndAwait(
+              Tuple.of(
+                  exited.stream().map(SegmentMembershipChanged::workspaceId).toArray(String[]::new),
+                  exited.stream().map(SegmentMembershipChanged::profileId).toArray(String[]::new),
+                  exited.stream().map(SegmentMembershipChanged::segmentId).toArray(String[]::new)));
     }
   }
 
