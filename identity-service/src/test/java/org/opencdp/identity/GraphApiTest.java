@@ -262,4 +262,28 @@ class GraphApiTest {
         .contentType("application/problem+json")
         .body("detail", containsString("not valid JSON"));
   }
+
+  @Test
+  void bodiesOfTheWrongShapeAndNulCharactersAre400Problems() {
+    // Found by the end-to-end hostile-input drill: Quarkus answered the first with an empty 400,
+    // PostgreSQL refused the second with a 500.
+    given()
+        .header("Authorization", TOKEN)
+        .contentType(ContentType.JSON)
+        .body("[42]")
+        .when()
+        .post("/v1/workspaces/acme/profiles/whatever/detach")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+    given()
+        .urlEncodingEnabled(false)
+        .header("Authorization", TOKEN)
+        .when()
+        .get("/v1/workspaces/acme/identifiers/email/nul%00byte")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("detail", containsString("U+0000"));
+  }
 }
