@@ -148,6 +148,19 @@ class SegmentApiTest {
   }
 
   @Test
+  void bodiesOfTheWrongShapeAre400Problems() {
+    // Found by the end-to-end hostile-input drill: Quarkus answered these with an empty 400.
+    for (String body : new String[] {"42", "[]", "{\"id\":{\"$gt\":\"\"},\"name\":\"x\"}"}) {
+      as(WS)
+          .body(body)
+          .post(base(WS) + "/segments")
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json");
+    }
+  }
+
+  @Test
   void requiresATokenOfTheWorkspace() {
     given()
         .get(base(WS) + "/segments")
