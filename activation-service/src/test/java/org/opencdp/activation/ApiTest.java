@@ -53,6 +53,31 @@ class ApiTest extends ActivationTestBase {
   }
 
   @Test
+  void bodiesOfTheWrongShapeAndNulCharactersAre400Problems() {
+    // Found by the end-to-end hostile-input drill: Quarkus answered the first with an empty 400,
+    // PostgreSQL refused the others with a 500.
+    api()
+        .body("42")
+        .post("/v1/workspaces/" + WS + "/destinations")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+    api()
+        .urlEncodingEnabled(false)
+        .get("/v1/workspaces/" + WS + "/campaigns/nul%00byte")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("detail", containsString("U+0000"));
+    given()
+        .urlEncodingEnabled(false)
+        .get("/unsubscribe/nul%00byte")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+  }
+
+  @Test
   void aTokenOnlyReachesItsOwnWorkspace() {
     String id = createDestination("WEBHOOK", Map.of("url", "https://hooks.example.test/y"), null);
 
