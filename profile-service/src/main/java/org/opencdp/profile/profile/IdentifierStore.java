@@ -40,9 +40,23 @@ public class IdentifierStore {
   }
 
   public Uni<Void> assign(String workspaceId, String profileId, List<KnownIdentifier> known) {
-    if (known.isEmpty()) {
+    return assignAll(workspaceId, java.util.Map.of(profileId, known));
+  }
+
+  /** Points identifiers at their profiles, for several profiles in one round trip. */
+  public Uni<Void> assignAll(
+      String workspaceId, java.util.Map<String, List<KnownIdentifier>> byProfile) {
+    List<WriteModel<Document>> writes = new ArrayList<>();
+    byProfile.forEach(
+        (profileId, known) -> writes.addAll(assignments(workspaceId, profileId, known)));
+    if (writes.isEmpty()) {
       return Uni.createFrom().voidItem();
     }
+    return identifiers.bulkWrite(writes).replaceWithVoid();
+  }
+
+  private List<WriteModel<Document>> assignments(
+      String workspaceId, String profileId, List<KnownIdentifier> known) {
     List<WriteModel<Document>> writes = new ArrayList<>();
     for (KnownIdentifier identifier : known) {
       Document stored = documents.identifier(workspaceId, identifier);
@@ -56,7 +70,7 @@ public class IdentifierStore {
                   Updates.set("value", stored.getString("v"))),
               new UpdateOptions().upsert(true)));
     }
-    return identifiers.bulkWrite(writes).replaceWithVoid();
+    return writes;
   }
 
   public Uni<Void> moveAll(String workspaceId, String fromProfileId, String toProfileId) {

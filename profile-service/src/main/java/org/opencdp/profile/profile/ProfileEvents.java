@@ -73,7 +73,21 @@ public class ProfileEvents {
     }
   }
 
-  public Uni<Void> apply(String json) {
+  /** A readable resolved event, with what every path needs computed once. */
+  public record Parsed(
+      EventEnvelope event,
+      String key,
+      Instant at,
+      String name,
+      List<KnownIdentifier> identifiers,
+      String stored) {
+    public String partitionKey() {
+      return event.workspaceId() + ":" + event.profileId();
+    }
+  }
+
+  /** Reads and checks one resolved event; a {@link PoisonMessage} if it cannot be applied. */
+  public Parsed parse(String json) {
     Map<String, Object> parsed;
     EventEnvelope event;
     try {
@@ -88,13 +102,28 @@ public class ProfileEvents {
     if (event.type() == null) {
       throw new PoisonMessage("event without type");
     }
-    String key = event.eventKey();
     Instant at = ProfileApplier.eventTime(event, clock.instant()).truncatedTo(ChronoUnit.MILLIS);
-    List<KnownIdentifier> identifiers = identifierExtractor.of(event);
-    String stored = payloads.protect(event.workspaceId(), json, parsed);
     String name =
         event.type() == org.opencdp.contracts.EventType.TRACK ? event.event() : event.name();
-    EventEnvelope resolved = event;
+    return new Parsed(
+        event,
+        event.eventKey(),
+        at,
+        name,
+        identifierExtractor.of(event),
+        payloads.protect(event.workspaceId(), json, parsed));
+  }
+
+  public Uni<Void> apply(String json) {
+    return apply(parse(json));
+  }
+
+  /**
+   * Applies one event on its own (the batch consumer uses this for the profiles it does not handle
+   * in bulk: merged, suppressed, lost races).
+   */
+  public Uni<Void> apply(Parsed parsed) {
+    EventEnvelope event = parsed.event();
     long started = System.nanoTime();
     return tombstones
         .isErased(event.workspaceId(), event.profileId())
@@ -104,7 +133,13 @@ public class ProfileEvents {
                 count("erased"); // the person was erased: nothing of this event is stored
                 return Uni.createFrom().voidItem();
               }
-              return record(resolved, key, at, name, identifiers, stored);
+              return record(
+                  event,
+                  parsed.key(),
+                  parsed.at(),
+                  parsed.name(),
+                  parsed.identifiers(),
+                  parsed.stored());
             })
         .invoke(
             () ->
@@ -167,7 +202,7 @@ public class ProfileEvents {
    * checked here after this event created the profile. Either the erase's deletes saw what this
    * event wrote, or this check sees the tombstone and erases again.
    */
-  private Uni<Void> eraseIfErasedMeanwhile(Profile profile) {
+  Uni<Void> eraseIfErasedMeanwhile(Profile profile) {
     if (profile.version != 1) {
       return Uni.createFrom().voidItem();
     }
@@ -221,16 +256,24 @@ public class ProfileEvents {
             });
   }
 
-  private void remember(Profile profile, String key) {
+  void remember(Profile profile, String key) {
+    remember(profile, key, dedupWindow);
+  }
+
+  /**
+   * Remembers at least the last {@code keep} keys: a batch remembers all of its own, so a
+   * redelivered batch after a crash before the applied marks cannot fold any of them twice.
+   */
+  void remember(Profile profile, String key, int keep) {
     profile.recentEventKeys.add(key);
     Iterator<String> oldest = profile.recentEventKeys.iterator();
-    while (profile.recentEventKeys.size() > dedupWindow && oldest.hasNext()) {
+    while (profile.recentEventKeys.size() > Math.max(keep, dedupWindow) && oldest.hasNext()) {
       oldest.next();
       oldest.remove();
     }
   }
 
-  private void count(String outcome) {
+  void count(String outcome) {
     metrics.counter("cdp.profile.events", "outcome", outcome).increment();
   }
 

@@ -87,7 +87,7 @@ public class ProfileQueries {
 
   private Uni<Profile> follow(String workspaceId, String profileId, int hops) {
     return profiles
-        .load(workspaceId, profileId)
+        .loadForRead(workspaceId, profileId)
         .chain(
             p -> {
               if (!p.exists()) {

@@ -1,16 +1,28 @@
 package org.opencdp.profile.profile;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.bson.Document;
 import org.opencdp.profile.config.Collections;
 
@@ -62,6 +74,130 @@ public class ProfileStore {
             profile.version = next;
           }
         });
+  }
+
+  /**
+   * The profile for the API: without the write-side state (computed-trait buckets, dedup keys,
+   * outbox, retention base), which is most of a busy profile's document. Never written back.
+   */
+  public Uni<Profile> loadForRead(String workspaceId, String profileId) {
+    return profiles
+        .find(
+            Filters.eq("_id", ProfileDocuments.id(workspaceId, profileId)),
+            new FindOptions().projection(READ_PROJECTION))
+        .collect()
+        .first()
+        .map(
+            doc -> doc == null ? new Profile(workspaceId, profileId) : documents.fromDocument(doc));
+  }
+
+  private static final Document READ_PROJECTION =
+      new Document("computedStates", 0)
+          .append("recent", 0)
+          .append("outbox", 0)
+          .append("base", 0)
+          .append("baseFolded", 0);
+
+  /** Several profiles of a workspace in one read; absent ones are not in the map. */
+  public Uni<Map<String, Profile>> loadAll(String workspaceId, Collection<String> profileIds) {
+    return profiles
+        .find(
+            Filters.in(
+                "_id",
+                profileIds.stream().map(id -> ProfileDocuments.id(workspaceId, id)).toList()))
+        .map(documents::fromDocument)
+        .collect()
+        .asMap(Profile::profileId);
+  }
+
+  /**
+   * Writes several profiles in one round trip, each under its own version check. Returns the ids
+   * whose write lost a race (the caller applies their events again, one by one).
+   */
+  public Uni<Set<String>> saveAll(List<Profile> batch) {
+    if (batch.isEmpty()) {
+      return Uni.createFrom().item(Set.of());
+    }
+    List<WriteModel<Document>> writes = new ArrayList<>();
+    for (Profile profile : batch) {
+      Document doc = documents.toDocument(profile, profile.version + 1);
+      writes.add(
+          profile.version == 0
+              ? new InsertOneModel<>(doc)
+              : new ReplaceOneModel<>(versioned(doc.get("_id"), profile.version), doc));
+    }
+    return profiles
+        .bulkWrite(writes, new BulkWriteOptions().ordered(false))
+        .map(r -> List.<BulkWriteError>of())
+        .onFailure(MongoBulkWriteException.class)
+        .recoverWithUni(
+            failure -> {
+              List<BulkWriteError> errors = ((MongoBulkWriteException) failure).getWriteErrors();
+              return errors.stream().allMatch(e -> e.getCategory() == ErrorCategory.DUPLICATE_KEY)
+                  ? Uni.createFrom().item(errors)
+                  : Uni.createFrom().failure(failure);
+            })
+        .chain(errors -> landed(batch, errors));
+  }
+
+  /**
+   * Which writes of a bulk landed: an insert that hit a duplicate key did not; a replace did if the
+   * stored version is the one written. Landed profiles take their new version.
+   */
+  private Uni<Set<String>> landed(List<Profile> batch, List<BulkWriteError> errors) {
+    Set<String> lost = new HashSet<>();
+    errors.forEach(e -> lost.add(batch.get(e.getIndex()).profileId));
+    List<Object> ids = new ArrayList<>();
+    batch.forEach(p -> ids.add(ProfileDocuments.id(p.workspaceId, p.profileId)));
+    return profiles
+        .find(
+            Filters.in("_id", ids),
+            new FindOptions().projection(new Document("version", 1).append("recent", 1)))
+        .collect()
+        .asMap(d -> d.getString("_id"), d -> d)
+        .map(
+            stored -> {
+              for (Profile p : batch) {
+                if (lost.contains(p.profileId)) {
+                  continue;
+                }
+                Document doc = stored.get(ProfileDocuments.id(p.workspaceId, p.profileId));
+                if (doc != null && isOurs(doc, p)) {
+                  p.version = p.version + 1;
+                } else {
+                  lost.add(p.profileId);
+                }
+              }
+              return lost;
+            });
+  }
+
+  /** The stored document is the one we wrote: our version, and our last event key. */
+  private static boolean isOurs(Document stored, Profile written) {
+    if (stored.get("version", Number.class).longValue() != written.version + 1) {
+      return false;
+    }
+    String last = null;
+    for (String key : written.recentEventKeys) {
+      last = key;
+    }
+    return last == null || stored.getList("recent", String.class, List.of()).contains(last);
+  }
+
+  /** Clears outboxes (or only their store part) in one round trip, each under its version. */
+  public Uni<Void> clearOutboxes(List<Profile> written, boolean storeWorkOnly) {
+    List<WriteModel<Document>> writes = new ArrayList<>();
+    for (Profile p : written) {
+      writes.add(
+          new UpdateOneModel<>(
+              versioned(ProfileDocuments.id(p.workspaceId, p.profileId), p.version),
+              storeWorkOnly
+                  ? Updates.combine(Updates.unset("outbox.audit"), Updates.unset("outbox.ids"))
+                  : Updates.unset("outbox")));
+    }
+    return writes.isEmpty()
+        ? Uni.createFrom().voidItem()
+        : profiles.bulkWrite(writes, new BulkWriteOptions().ordered(false)).replaceWithVoid();
   }
 
   /** Clears the outbox once its work is done, unless someone wrote the profile since. */

@@ -1,10 +1,16 @@
 package org.opencdp.profile.timeline;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateManyModel;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
@@ -15,6 +21,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.opencdp.profile.config.Collections;
@@ -77,6 +85,77 @@ public class TimelineStore {
                             existing != null && Boolean.TRUE.equals(existing.getBoolean("applied"))
                                 ? State.APPLIED
                                 : State.PENDING));
+  }
+
+  /** A new, not yet applied timeline entry (see {@link #record}). */
+  public static Document entry(
+      String eventKey,
+      String workspaceId,
+      String profileId,
+      String type,
+      String name,
+      Instant eventTime,
+      List<String> identifierHashes,
+      String payload,
+      Instant expiresAt) {
+    return new Document("_id", eventKey)
+        .append("workspaceId", workspaceId)
+        .append("profileId", profileId)
+        .append("originalProfileId", profileId)
+        .append("type", type)
+        .append("name", name)
+        .append("ts", Date.from(eventTime))
+        .append("idh", identifierHashes)
+        .append("payload", payload)
+        .append("applied", false)
+        .append("expiresAt", Date.from(expiresAt));
+  }
+
+  /**
+   * Records many entries in one round trip; returns the keys that were recorded and applied before
+   * (redeliveries). Entries recorded but not applied (a crash in between) count as new: the
+   * profile's own dedup keys decide.
+   */
+  public Uni<Set<String>> recordAll(List<Document> entries) {
+    if (entries.isEmpty()) {
+      return Uni.createFrom().item(Set.of());
+    }
+    return timeline
+        .insertMany(entries, new InsertManyOptions().ordered(false))
+        .map(r -> Set.<String>of())
+        .onFailure(MongoBulkWriteException.class)
+        .recoverWithUni(
+            failure -> {
+              List<Object> existing = new ArrayList<>();
+              for (BulkWriteError error : ((MongoBulkWriteException) failure).getWriteErrors()) {
+                if (error.getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                  return Uni.createFrom().failure(failure);
+                }
+                existing.add(entries.get(error.getIndex()).get("_id"));
+              }
+              return timeline
+                  .find(
+                      Filters.and(Filters.in("_id", existing), Filters.eq("applied", true)),
+                      new FindOptions().projection(new Document("_id", 1)))
+                  .map(d -> d.getString("_id"))
+                  .collect()
+                  .asSet();
+            });
+  }
+
+  /** Marks entries applied, by the profile they were applied to, in one round trip. */
+  public Uni<Void> markAppliedAll(Map<String, List<String>> keysByProfile) {
+    List<WriteModel<Document>> writes = new ArrayList<>();
+    keysByProfile.forEach(
+        (profileId, keys) ->
+            writes.add(
+                new UpdateManyModel<>(
+                    Filters.in("_id", keys),
+                    Updates.combine(
+                        Updates.set("applied", true), Updates.set("profileId", profileId)))));
+    return writes.isEmpty()
+        ? Uni.createFrom().voidItem()
+        : timeline.bulkWrite(writes, new BulkWriteOptions().ordered(false)).replaceWithVoid();
   }
 
   public Uni<Void> markApplied(String eventKey, String profileId) {
