@@ -56,7 +56,7 @@ class CustomerJourneyIT {
    * Privacy participants that do not answer {@code cdp.privacy.requests} yet (see the root README,
    * "End-to-end suite"): their part of the delete is not asserted until they do.
    */
-  private static final Set<String> NOT_YET_ANSWERING_PRIVACY = Set.of(IDENTITY, SEGMENT);
+  private static final Set<String> NOT_YET_ANSWERING_PRIVACY = Set.of(IDENTITY);
 
   private static GreenMail smtp;
   private static WebhookReceiver webhook;
