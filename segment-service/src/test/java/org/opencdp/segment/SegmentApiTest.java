@@ -158,6 +158,13 @@ class SegmentApiTest {
           .statusCode(400)
           .contentType("application/problem+json");
     }
+    // and a U+0000 in a path id reached PostgreSQL: 500
+    as(WS)
+        .urlEncodingEnabled(false)
+        .get(base(WS) + "/segments/nul%00byte")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
   }
 
   @Test

@@ -90,6 +90,15 @@ public class ProblemMapper {
 
   @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 100)
   public Response unexpected(Throwable failure, UriInfo uri) {
+    if (refusedText(failure)) {
+      Log.warnf("400 %s: text refused by the database", uri.getPath());
+      return Problems.response(
+          400,
+          "Invalid request",
+          "a value in the request is too long or holds a character that cannot be stored (such as"
+              + " U+0000)",
+          uri.getPath());
+    }
     String errorId = UUID.randomUUID().toString();
     Log.errorf(
         "500 %s (error %s): %s%s",
@@ -102,5 +111,22 @@ public class ProblemMapper {
         "Internal error",
         "the request failed on our side; quote error id " + errorId,
         uri.getPath());
+  }
+
+  /**
+   * PostgreSQL refuses text it cannot store (a U+0000 character, a value longer than its column).
+   * That is the request's fault, and the refused statement wrote nothing.
+   */
+  static boolean refusedText(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String state =
+          t instanceof java.sql.SQLException sql
+              ? sql.getSQLState()
+              : t instanceof io.vertx.sqlclient.DatabaseException db ? db.getSqlState() : null;
+      if ("22021".equals(state) || "22001".equals(state) || "22P05".equals(state)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
