@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -80,7 +81,8 @@ class HelmChartTest {
     LintResult result = Chart.lintStrict(bad);
 
     assertThat(result.isFailed()).isTrue();
-    assertThat(String.join("\n", result.getMessages())).contains("/services/ingestion/replicas");
+    assertThat(String.join("\n", result.getMessages()))
+        .contains("at '/services/ingestion/replicas': got string, want integer");
   }
 
   @ParameterizedTest(name = "{0} values")
@@ -179,12 +181,17 @@ class HelmChartTest {
         rules.get(0).getSpec().getGroups().stream().flatMap(g -> g.getRules().stream()).toList();
     assertThat(alerts)
         .extracting(r -> r.getAlert())
-        .contains("OpenCdpConsumerLag", "OpenCdpDeadLetters", "OpenCdpGatewayErrors");
+        .contains(
+            "OpenCdpConsumerLag", "OpenCdpDeadLetters", "OpenCdpGatewayErrors", "OpenCdpNotReady");
+    Set<String> readmeAnchors = readmeAnchors();
     assertThat(alerts)
         .allSatisfy(
             a -> {
               assertThat(a.getExpr().getStrVal()).as(a.getAlert()).isNotBlank();
               assertThat(a.getAnnotations().get("runbook")).startsWith("k8s/README.md#");
+              assertThat(readmeAnchors)
+                  .as(a.getAlert() + " runbook link names a heading of k8s/README.md")
+                  .contains(a.getAnnotations().get("runbook").substring("k8s/README.md#".length()));
             });
     assertThat(alerts.stream().filter(a -> a.getAlert().equals("OpenCdpGatewayErrors")))
         .allSatisfy(
@@ -248,6 +255,31 @@ class HelmChartTest {
     assertThat(tokens.getValue()).isNull();
     assertThat(tokens.getValueFrom().getSecretKeyRef().getName()).isEqualTo("cdp-identity-tokens");
     assertThat(tokens.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("workspace-tokens");
+  }
+
+  @Test
+  void eachServiceMayReachOnlyDnsKafkaAndTheDatastoresItUses() {
+    // 53 DNS, 9092/9093 Kafka, 5432 PostgreSQL, 6379 Redis, 27017 MongoDB, 443 webhooks/providers.
+    Map<String, Set<Integer>> expected =
+        Map.of(
+            "ingestion", Set.of(53, 9092, 9093, 5432, 6379),
+            "identity", Set.of(53, 9092, 9093, 5432),
+            "profile", Set.of(53, 9092, 9093, 27017),
+            "segment", Set.of(53, 9092, 9093, 5432, 6379),
+            "activation", Set.of(53, 9092, 9093, 5432, 6379, 443));
+    for (var service : expected.entrySet()) {
+      var egress = policy(defaults, service.getKey()).getSpec().getEgress();
+      assertThat(egress)
+          .as(service.getKey() + ": every egress rule is limited to ports")
+          .allSatisfy(rule -> assertThat(rule.getPorts()).isNotEmpty());
+      assertThat(
+              egress.stream()
+                  .flatMap(rule -> rule.getPorts().stream())
+                  .map(port -> port.getPort().getIntVal())
+                  .collect(java.util.stream.Collectors.toSet()))
+          .as(service.getKey() + " egress ports")
+          .isEqualTo(service.getValue());
+    }
   }
 
   @Test
@@ -382,5 +414,18 @@ class HelmChartTest {
         .orElseThrow()
         .raw()
         .path("spec");
+  }
+
+  /** GitHub's anchors of the README's headings: lower case, punctuation dropped, spaces to '-'. */
+  private static Set<String> readmeAnchors() {
+    try {
+      return Files.readAllLines(Chart.K8S_DIR.resolve("README.md")).stream()
+          .filter(line -> line.startsWith("#"))
+          .map(line -> line.replaceFirst("^#+\\s*", "").toLowerCase(java.util.Locale.ROOT))
+          .map(title -> title.replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'))
+          .collect(java.util.stream.Collectors.toSet());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -205,10 +205,18 @@ class KustomizeTest {
     if (override != null && !override.isBlank()) {
       return Optional.of(Path.of(override));
     }
-    return Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-        .map(dir -> Path.of(dir, "kubectl"))
-        .filter(Files::isExecutable)
-        .findFirst();
+    Optional<Path> onPath =
+        Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+            .map(dir -> Path.of(dir, "kubectl"))
+            .filter(Files::isExecutable)
+            .findFirst();
+    // CI machines have kubectl: there the reduced checks must not pass silently in its place.
+    assertThat(onPath.isPresent() || !"true".equals(System.getenv("CI")))
+        .as(
+            "CI=true but no kubectl on the PATH: `kubectl kustomize` must run in CI"
+                + " (KUBECTL=/path/to/kubectl, or KUBECTL=none to accept the reduced checks)")
+        .isTrue();
+    return onPath;
   }
 
   private static String kustomize(Path kubectl, Path dir) throws Exception {

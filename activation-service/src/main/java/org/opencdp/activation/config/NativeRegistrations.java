@@ -1,6 +1,7 @@
 package org.opencdp.activation.config;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.opencdp.activation.delivery.Message;
 import org.opencdp.contracts.DeliveryResult;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.EventType;
@@ -12,7 +13,8 @@ import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentMembershipChanged;
 
 /**
- * Kafka payload types Jackson reads and writes by reflection: a native executable must know them.
+ * Types Jackson reads and writes by reflection outside REST signatures (Kafka payloads, the
+ * delivery message stored as JSON with each delivery): a native executable must know them.
  */
 @RegisterForReflection(
     targets = {
@@ -29,7 +31,8 @@ import org.opencdp.contracts.SegmentMembershipChanged;
       PrivacyStatus.State.class,
       ProfileChanged.class,
       SegmentMembershipChanged.class,
-      SegmentMembershipChanged.Kind.class
+      SegmentMembershipChanged.Kind.class,
+      Message.class
     })
 final class NativeRegistrations {
   private NativeRegistrations() {}

@@ -3,6 +3,7 @@ package org.opencdp.ingestion.config;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.opencdp.contracts.DeliveryResult;
 import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.contracts.EventType;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.PrivacyRequest;
 import org.opencdp.contracts.PrivacyStatus;
@@ -15,6 +16,7 @@ import org.opencdp.ingestion.source.ConfigAsCode;
 @RegisterForReflection(
     targets = {
       EventEnvelope.class,
+      EventType.class,
       Identifier.class,
       DeliveryResult.class,
       DeliveryResult.Status.class,

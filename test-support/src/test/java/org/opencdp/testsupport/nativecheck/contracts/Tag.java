@@ -1,0 +1,3 @@
+package org.opencdp.testsupport.nativecheck.contracts;
+
+public record Tag(String value) {}
