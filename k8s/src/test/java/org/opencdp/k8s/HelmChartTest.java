@@ -243,6 +243,31 @@ class HelmChartTest {
             before.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config"));
   }
 
+  /** Without its token variable a service's workspace API refuses every call on Kubernetes. */
+  @Test
+  void everyServiceWithAWorkspaceApiGetsItsTokensFromTheSecret() {
+    Map<String, String> tokenVariable =
+        Map.of(
+            "identity", "CDP_AUTH_WORKSPACE_TOKENS",
+            "profile", "CDP_PROFILE_AUTH_WORKSPACE_TOKENS",
+            "segment", "CDP_SEGMENT_AUTH_WORKSPACE_TOKENS",
+            "activation", "CDP_AUTH_WORKSPACE_TOKENS");
+    for (var rendering : List.of(defaults, production)) {
+      tokenVariable.forEach(
+          (service, variable) -> {
+            EnvVar tokens =
+                containers(deployment(HELM, rendering, service)).get(0).getEnv().stream()
+                    .filter(e -> e.getName().equals(variable))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(service + " has no " + variable));
+            assertThat(tokens.getValue()).as(service).isNull();
+            assertThat(tokens.getValueFrom().getSecretKeyRef().getKey())
+                .as(service)
+                .isEqualTo("workspace-tokens");
+          });
+    }
+  }
+
   @Test
   void secretEnvComesFromTheNamedSecretNeverAsAValue() {
     Deployment identity = deployment(HELM, production, "identity");
