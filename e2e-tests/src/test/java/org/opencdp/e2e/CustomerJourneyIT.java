@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,12 +50,6 @@ import org.opencdp.testsupport.FreePorts;
 class CustomerJourneyIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final String WEBHOOK_SECRET = "e2e-webhook-signing-secret";
-
-  /**
-   * Privacy participants that do not answer {@code cdp.privacy.requests} yet (see the root README,
-   * "End-to-end suite"): their part of the delete is not asserted until they do.
-   */
-  private static final Set<String> NOT_YET_ANSWERING_PRIVACY = Set.of(IDENTITY);
 
   private static GreenMail smtp;
   private static WebhookReceiver webhook;
@@ -388,25 +381,21 @@ class CustomerJourneyIT {
     JsonNode request = shop.delete(url(PROFILE, "/v1/profiles/" + profileId)).expect(202);
     String requestId = request.path("requestId").asText();
 
-    await("privacy request answered by every participant that takes part")
+    await("privacy request answered DONE by every participant")
         .atMost(WAIT)
         .until(
             () -> privacyStates(requestId),
-            states ->
-                Platform.SERVICES.stream()
-                    .filter(s -> !NOT_YET_ANSWERING_PRIVACY.contains(s))
-                    .allMatch(s -> "DONE".equals(states.get(s))));
-    Map<String, String> states = awaitLateParticipants(requestId);
+            states -> Platform.SERVICES.stream().allMatch(s -> "DONE".equals(states.get(s))));
+    Map<String, String> states = privacyStates(requestId);
     System.out.println("privacy request " + requestId + " answers: " + states);
-    assertThat(states).doesNotContainValue("FAILED");
-    if (Platform.SERVICES.stream().allMatch(s -> "DONE".equals(states.get(s)))) {
-      assertThat(
-              shop.get(url(PROFILE, "/v1/privacy-requests/" + requestId))
-                  .expect(200)
-                  .path("status")
-                  .asText())
-          .isEqualTo("COMPLETED");
-    }
+    assertThat(states).containsEntry(IDENTITY, "DONE").doesNotContainValue("FAILED");
+    assertThat(
+            shop.get(url(PROFILE, "/v1/privacy-requests/" + requestId))
+                .expect(200)
+                .path("status")
+                .asText())
+        .as("request status once every service is done")
+        .isEqualTo("COMPLETED");
 
     List<String> refs =
         List.of(
@@ -437,49 +426,42 @@ class CustomerJourneyIT {
         .doesNotContain(userId)
         .doesNotContain(email);
 
-    // The two checks below belong to services that may not take part in privacy requests yet:
-    // they run as soon as the service answers DONE (a service that says DONE must have erased).
-    if ("DONE".equals(states.get(IDENTITY))) {
-      for (String[] identifier :
-          List.of(
-              new String[] {"user_id", userId},
-              new String[] {"anonymous_id", anonymousId},
-              new String[] {"email", email},
-              new String[] {"anonymous_id", storeReceipt})) {
-        assertThat(
-                shop.get(
-                        url(
-                            IDENTITY,
-                            "/v1/workspaces/shop/identifiers/"
-                                + identifier[0]
-                                + "/"
-                                + encode(identifier[1])))
-                    .status())
-            .as("identity lookup of " + identifier[0])
-            .isEqualTo(404);
-      }
-    } else {
-      System.out.println("NOT CHECKED: identity-service does not answer privacy requests yet");
-    }
-    if ("DONE".equals(states.get(SEGMENT))) {
+    for (String[] identifier :
+        List.of(
+            new String[] {"user_id", userId},
+            new String[] {"anonymous_id", anonymousId},
+            new String[] {"email", email},
+            new String[] {"anonymous_id", storeReceipt})) {
       assertThat(
               shop.get(
                       url(
-                          SEGMENT,
-                          "/v1/workspaces/shop/segments/" + segmentId + "/members/" + profileId))
-                  .expect(200)
-                  .path("member")
-                  .asBoolean())
-          .as("still a member of " + segmentId)
-          .isFalse();
-      assertThat(
-              shop.get(url(SEGMENT, "/v1/workspaces/shop/profiles/" + profileId + "/segments"))
-                  .expect(200)
-                  .toString())
-          .doesNotContain(segmentId);
-    } else {
-      System.out.println("NOT CHECKED: segment-service does not answer privacy requests yet");
+                          IDENTITY,
+                          "/v1/workspaces/shop/identifiers/"
+                              + identifier[0]
+                              + "/"
+                              + encode(identifier[1])))
+                  .status())
+          .as("identity lookup of " + identifier[0] + " after the delete")
+          .isEqualTo(404);
     }
+    assertThat(shop.get(url(IDENTITY, "/v1/workspaces/shop/profiles/" + profileId)).status())
+        .as("identity graph of the erased profile")
+        .isEqualTo(404);
+    assertThat(
+            shop.get(
+                    url(
+                        SEGMENT,
+                        "/v1/workspaces/shop/segments/" + segmentId + "/members/" + profileId))
+                .expect(200)
+                .path("member")
+                .asBoolean())
+        .as("still a member of " + segmentId)
+        .isFalse();
+    assertThat(
+            shop.get(url(SEGMENT, "/v1/workspaces/shop/profiles/" + profileId + "/segments"))
+                .expect(200)
+                .toString())
+        .doesNotContain(segmentId);
   }
 
   private Map<String, String> privacyStates(String requestId) {
@@ -488,26 +470,6 @@ class CustomerJourneyIT {
     Map<String, String> states = new TreeMap<>();
     services.fields().forEachRemaining(f -> states.put(f.getKey(), f.getValue().asText()));
     return states;
-  }
-
-  /** Services still learning to take part get a short grace; what they answer is then checked. */
-  private Map<String, String> awaitLateParticipants(String requestId) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    Map<String, String> states = privacyStates(requestId);
-    while (System.nanoTime() < deadline
-        && !NOT_YET_ANSWERING_PRIVACY.stream().allMatch(s -> states.containsKey(s))) {
-      sleep(Duration.ofSeconds(1));
-      states.putAll(privacyStates(requestId));
-    }
-    return states;
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   // ---- helpers ------------------------------------------------------------------------------

@@ -90,6 +90,23 @@ public class Graph {
                             })));
   }
 
+  /** Result of a count query on the identity tables (parameters bound by name). */
+  public long count(String sql, Map<String, Object> parameters) {
+    return await(
+        () ->
+            Panache.withSession(
+                () ->
+                    identifiers
+                        .getSession()
+                        .chain(
+                            session -> {
+                              var query = session.<Number>createNativeQuery(sql);
+                              parameters.forEach(query::setParameter);
+                              return query.getSingleResult();
+                            })
+                        .map(Number::longValue)));
+  }
+
   /** The graph as a partition: which identifiers are together, independent of profile ids. */
   public static Set<Set<Identifier>> partition(Map<Identifier, String> snapshot) {
     Map<String, Set<Identifier>> byProfile = new HashMap<>();

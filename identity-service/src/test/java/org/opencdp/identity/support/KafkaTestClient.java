@@ -26,6 +26,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.IdentityChange;
+import org.opencdp.contracts.PrivacyRequest;
+import org.opencdp.contracts.PrivacyStatus;
 import org.opencdp.contracts.Topics;
 
 /**
@@ -76,7 +78,11 @@ public final class KafkaTestClient {
                 StringDeserializer.class.getName()));
     consumer.subscribe(
         List.of(
-            Topics.EVENTS_RESOLVED, Topics.IDENTITY_MERGES, Topics.EVENTS_RAW + Topics.DLQ_SUFFIX));
+            Topics.EVENTS_RESOLVED,
+            Topics.IDENTITY_MERGES,
+            Topics.EVENTS_RAW + Topics.DLQ_SUFFIX,
+            PrivacyStatus.TOPIC,
+            Topics.PRIVACY_REQUESTS + Topics.DLQ_SUFFIX));
     Thread poller =
         new Thread(
             () -> {
@@ -144,6 +150,40 @@ public final class KafkaTestClient {
     } catch (Exception e) {
       throw new IllegalStateException("cannot publish a raw event", e);
     }
+  }
+
+  /** Publishes a privacy request as the profile-service does (JSON, keyed by workspace:profile). */
+  public void sendPrivacyRequest(PrivacyRequest request) {
+    try {
+      sendTo(Topics.PRIVACY_REQUESTS, request.partitionKey(), JSON.writeValueAsString(request));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public void sendTo(String topic, String key, String value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot publish to " + topic, e);
+    }
+  }
+
+  /** Answers published for a privacy request, with their record keys. */
+  public List<Published> privacyStatusRecords(String requestId) {
+    return published(PrivacyStatus.TOPIC).stream()
+        .filter(record -> read(record.value(), PrivacyStatus.class).requestId().equals(requestId))
+        .toList();
+  }
+
+  public List<PrivacyStatus> privacyStatuses(String requestId) {
+    return privacyStatusRecords(requestId).stream()
+        .map(record -> read(record.value(), PrivacyStatus.class))
+        .toList();
+  }
+
+  public List<Published> privacyDeadLetters() {
+    return published(Topics.PRIVACY_REQUESTS + Topics.DLQ_SUFFIX);
   }
 
   /** Waits for the resolved copy of an event. */

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.opencdp.contracts.PrivacyStatus;
 import org.opencdp.contracts.Topics;
 import org.opencdp.testsupport.KafkaResource;
 
@@ -18,7 +19,10 @@ public class TopicsResource implements QuarkusTestResourceLifecycleManager {
           Topics.EVENTS_RAW,
           Topics.EVENTS_RESOLVED,
           Topics.IDENTITY_MERGES,
-          Topics.EVENTS_RAW + Topics.DLQ_SUFFIX);
+          Topics.EVENTS_RAW + Topics.DLQ_SUFFIX,
+          Topics.PRIVACY_REQUESTS,
+          Topics.PRIVACY_REQUESTS + Topics.DLQ_SUFFIX,
+          PrivacyStatus.TOPIC);
 
   public static String bootstrapServers() {
     // The same broker KafkaResource points the app at (shared by the test JVM).
