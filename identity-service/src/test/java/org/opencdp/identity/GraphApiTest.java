@@ -71,7 +71,7 @@ class GraphApiTest {
         .statusCode(404)
         .contentType("application/problem+json")
         .body("status", equalTo(404))
-        .body("title", equalTo("Not found"))
+        .body("title", equalTo("Not Found"))
         .body("detail", not(containsString("Exception")));
   }
 

@@ -3,12 +3,14 @@ package org.opencdp.identity;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
+import org.opencdp.identity.support.Actors;
 import org.opencdp.identity.support.TopicsResource;
 import org.opencdp.testsupport.KafkaResource;
 import org.opencdp.testsupport.PostgresResource;
@@ -73,7 +75,10 @@ class RulesApiTest {
         .get("/v1/workspaces/rules-ws/audit")
         .then()
         .body("action", hasItem("RULES_REPLACED"))
-        .body("action", hasItem("RULES_RESET"));
+        .body("action", hasItem("RULES_RESET"))
+        .body(
+            "findAll { it.action.startsWith('RULES_') }.actor",
+            everyItem(equalTo(Actors.of("rules-token"))));
   }
 
   @Test

@@ -16,6 +16,7 @@ import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.IdentityChange;
 import org.opencdp.identity.store.RejectionEntity;
+import org.opencdp.identity.support.Actors;
 import org.opencdp.identity.support.Events;
 import org.opencdp.identity.support.Graph;
 import org.opencdp.identity.support.KafkaTestClient;
@@ -80,7 +81,7 @@ class SplitDecisionTest {
         .containsExactlyInAnyOrder(profile, separated);
     assertThat(split.get("identifierValue")).isEqualTo(email.value());
     assertThat(split.get("reason")).isEqualTo("shared family inbox");
-    assertThat((String) split.get("actor")).startsWith("token:");
+    assertThat(split.get("actor")).isEqualTo(Actors.of("acme-token"));
     assertThat(split.get("liftedAt")).isNull();
 
     lift((String) split.get("splitId"), "it was the same person after all")

@@ -6,6 +6,7 @@ import static org.opencdp.k8s.Invariants.*;
 
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
@@ -13,6 +14,7 @@ import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -209,7 +211,9 @@ class HelmChartTest {
             "opencdp-profile-crypto with key \"encryption-key\""
                 + " (CDP_PROFILE_CRYPTO_ENCRYPTION_KEY of profile-service)")
         .contains(
-            "opencdp-auth with key \"workspace-tokens\" (CDP_AUTH_WORKSPACE_TOKENS of identity-service, optional)")
+            "opencdp-auth with key \"workspace-tokens\" (CDP_AUTH_WORKSPACE_TOKENS of"
+                + " activation-service, identity-service, profile-service, segment-service,"
+                + " optional)")
         .contains("port-forward svc/cdp-opencdp-ingestion 8080");
   }
 
@@ -220,6 +224,9 @@ class HelmChartTest {
     assertThat(notes)
         .contains("https://track.example.com/")
         .contains("cdp-redis with key \"url\"")
+        .contains(
+            "cdp-identity-tokens with key \"workspace-tokens\" (CDP_AUTH_WORKSPACE_TOKENS of"
+                + " activation-service, identity-service, profile-service, segment-service)")
         .contains("KafkaTopic resources were created for the Strimzi cluster \"events\"");
   }
 
@@ -243,43 +250,62 @@ class HelmChartTest {
             before.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config"));
   }
 
-  /** Without its token variable a service's workspace API refuses every call on Kubernetes. */
-  @Test
-  void everyServiceWithAWorkspaceApiGetsItsTokensFromTheSecret() {
-    Map<String, String> tokenVariable =
-        Map.of(
-            "identity", "CDP_AUTH_WORKSPACE_TOKENS",
-            "profile", "CDP_PROFILE_AUTH_WORKSPACE_TOKENS",
-            "segment", "CDP_SEGMENT_AUTH_WORKSPACE_TOKENS",
-            "activation", "CDP_AUTH_WORKSPACE_TOKENS");
-    for (var rendering : List.of(defaults, production)) {
-      tokenVariable.forEach(
-          (service, variable) -> {
-            EnvVar tokens =
-                containers(deployment(HELM, rendering, service)).get(0).getEnv().stream()
-                    .filter(e -> e.getName().equals(variable))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError(service + " has no " + variable));
-            assertThat(tokens.getValue()).as(service).isNull();
-            assertThat(tokens.getValueFrom().getSecretKeyRef().getKey())
-                .as(service)
-                .isEqualTo("workspace-tokens");
-          });
+  /**
+   * Without CDP_AUTH_WORKSPACE_TOKENS a service's workspace API refuses every call on Kubernetes.
+   * Every service with one reads that one variable from the same Secret (optional by default,
+   * required in production); no per-service variable of old is left, none is set twice (a leftover
+   * secretEnv entry next to uses.workspaceTokens would be), and activation keeps its key for
+   * destination secrets.
+   */
+  @ParameterizedTest(name = "{0} values")
+  @MethodSource("renderings")
+  void everyServiceWithAWorkspaceApiGetsItsTokensFromTheSecret(
+      String values, List<Manifest> manifests) {
+    boolean byDefault = values.equals("default");
+    Set<String> secrets = new HashSet<>();
+    for (String key : List.of("identity", "profile", "segment", "activation")) {
+      EnvVar tokens = env(deployment(HELM, manifests, key), "CDP_AUTH_WORKSPACE_TOKENS");
+      assertThat(tokens.getValue()).as(key).isNull();
+      SecretKeySelector secret = tokens.getValueFrom().getSecretKeyRef();
+      assertThat(secret.getKey()).as(key).isEqualTo("workspace-tokens");
+      assertThat(secret.getOptional())
+          .as(key + ": optional by default, required in production")
+          .isEqualTo(byDefault);
+      secrets.add(secret.getName());
     }
+    assertThat(secrets)
+        .as("one Secret for every service")
+        .containsExactly(byDefault ? "opencdp-auth" : "cdp-identity-tokens");
+    for (Deployment deployment : ofKind(manifests, Deployment.class)) {
+      assertThat(envNames(deployment))
+          .as(deployment.getMetadata().getName())
+          .doesNotHaveDuplicates()
+          .doesNotContain(
+              "CDP_PROFILE_AUTH_WORKSPACE_TOKENS",
+              "CDP_SEGMENT_AUTH_WORKSPACE_TOKENS",
+              "CDP_ACTIVATION_AUTH_WORKSPACE_TOKENS");
+    }
+    SecretKeySelector cryptoKey =
+        env(deployment(HELM, manifests, "activation"), "CDP_ACTIVATION_ENCRYPTION_KEY")
+            .getValueFrom()
+            .getSecretKeyRef();
+    assertThat(cryptoKey.getName())
+        .isEqualTo(byDefault ? "opencdp-activation-crypto" : "cdp-activation-crypto");
+    assertThat(cryptoKey.getKey()).isEqualTo("encryption-key");
   }
 
   @Test
   void secretEnvComesFromTheNamedSecretNeverAsAValue() {
-    Deployment identity = deployment(HELM, production, "identity");
+    Deployment profile = deployment(HELM, production, "profile");
 
-    EnvVar tokens =
-        containers(identity).get(0).getEnv().stream()
-            .filter(e -> e.getName().equals("CDP_AUTH_WORKSPACE_TOKENS"))
+    EnvVar key =
+        containers(profile).get(0).getEnv().stream()
+            .filter(e -> e.getName().equals("CDP_PROFILE_CRYPTO_HMAC_KEY"))
             .findFirst()
             .orElseThrow();
-    assertThat(tokens.getValue()).isNull();
-    assertThat(tokens.getValueFrom().getSecretKeyRef().getName()).isEqualTo("cdp-identity-tokens");
-    assertThat(tokens.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("workspace-tokens");
+    assertThat(key.getValue()).isNull();
+    assertThat(key.getValueFrom().getSecretKeyRef().getName()).isEqualTo("cdp-profile-crypto");
+    assertThat(key.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("hmac-key");
   }
 
   @Test

@@ -49,6 +49,7 @@ final class Invariants {
     everyContainerRunsAsNonRootOnAReadOnlyRootFilesystemWithoutCapabilities(r, manifests);
     rendersNoSecretAndTakesEveryCredentialFromASecretReference(r, manifests);
     pointsEveryServiceAtTheExternalDatastoresItUses(r, manifests);
+    givesEveryWorkspaceScopedServiceTheOneTokenSetting(r, manifests);
     onlyTheGatewayIsExposedOutsideTheRelease(r, manifests);
     autoscalersAndDisruptionBudgetsTargetTheServicesDeployments(r, manifests);
   }
@@ -201,6 +202,21 @@ final class Invariants {
     }
   }
 
+  /** identity, profile, segment and activation read CDP_AUTH_WORKSPACE_TOKENS, from a Secret. */
+  static void givesEveryWorkspaceScopedServiceTheOneTokenSetting(
+      Release r, List<Manifest> manifests) {
+    for (String key : List.of("identity", "profile", "segment", "activation")) {
+      EnvVar tokens = env(deployment(r, manifests, key), "CDP_AUTH_WORKSPACE_TOKENS");
+      assertThat(tokens.getValue()).as(key).isNull();
+      assertThat(tokens.getValueFrom().getSecretKeyRef().getKey())
+          .as(key)
+          .isEqualTo("workspace-tokens");
+    }
+    // The gateway has its own auth model (keys and tokens in its database).
+    assertThat(envNames(deployment(r, manifests, "ingestion")))
+        .doesNotContain("CDP_AUTH_WORKSPACE_TOKENS");
+  }
+
   static void onlyTheGatewayIsExposedOutsideTheRelease(Release r, List<Manifest> manifests) {
     String gateway = r.fullname(GATEWAY_KEY);
     for (Service service : ofKind(manifests, Service.class)) {
@@ -313,6 +329,14 @@ final class Invariants {
 
   static List<Container> containers(Deployment deployment) {
     return deployment.getSpec().getTemplate().getSpec().getContainers();
+  }
+
+  static EnvVar env(Deployment deployment, String name) {
+    return containers(deployment).get(0).getEnv().stream()
+        .filter(e -> e.getName().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError(deployment.getMetadata().getName() + " has no " + name));
   }
 
   static List<String> envNames(Deployment deployment) {

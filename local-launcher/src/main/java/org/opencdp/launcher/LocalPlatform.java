@@ -134,11 +134,8 @@ public final class LocalPlatform implements AutoCloseable {
     String tokens =
         String.join(
             ",", workspaces.stream().map(w -> w.id() + ":" + Sha256.hex(w.token())).toList());
+    // One variable for every workspace-scoped service (module workspace-security).
     common.put("CDP_AUTH_WORKSPACE_TOKENS", tokens);
-    // Each service reads its own variable for now (see the services' READMEs).
-    common.put("CDP_PROFILE_AUTH_WORKSPACE_TOKENS", tokens);
-    common.put("CDP_SEGMENT_AUTH_WORKSPACE_TOKENS", tokens);
-    common.put("CDP_ACTIVATION_AUTH_WORKSPACE_TOKENS", tokens);
     // the demo webhook receiver listens on 127.0.0.1, an address the SSRF guard refuses otherwise
     common.put("CDP_ACTIVATION_DESTINATIONS_ALLOWED_PRIVATE_HOSTS", "127.0.0.1");
     common.put("CDP_ACTIVATION_ENCRYPTION_KEY", "bG9jYWwtb25seS0zMi1ieXRlLWFlcy1rZXktMDAwMDA=");

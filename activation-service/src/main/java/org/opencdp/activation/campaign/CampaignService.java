@@ -22,7 +22,7 @@ import org.opencdp.activation.config.ActivationConfig;
 import org.opencdp.activation.config.ConfigCache;
 import org.opencdp.activation.delivery.TemplateRenderer;
 import org.opencdp.activation.destination.DestinationService;
-import org.opencdp.activation.rest.ProblemException;
+import org.opencdp.security.problem.ProblemException;
 
 /** Campaign definitions: validated writes (REST) and a cached view for the trigger paths. */
 @ApplicationScoped

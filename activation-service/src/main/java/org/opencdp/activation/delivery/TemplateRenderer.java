@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.opencdp.activation.rest.ProblemException;
+import org.opencdp.security.problem.ProblemException;
 
 /**
  * Qute templates stored in campaigns. Rendering is strict: a value that is missing and has no

@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.opencdp.activation.config.ActivationConfig;
 import org.opencdp.activation.config.ConfigCache;
-import org.opencdp.activation.rest.ProblemException;
 import org.opencdp.activation.security.SecretCipher;
+import org.opencdp.security.problem.ProblemException;
 
 /**
  * Destinations: validated writes (REST, reactive) and a cached, decrypted view for the delivery

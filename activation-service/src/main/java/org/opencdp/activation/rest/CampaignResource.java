@@ -27,6 +27,7 @@ import org.opencdp.activation.delivery.DeliveryStore;
 import org.opencdp.activation.journey.JourneyStore;
 import org.opencdp.activation.profile.ProfileStore;
 import org.opencdp.activation.profile.Snapshot;
+import org.opencdp.security.problem.ProblemException;
 
 @Path("/v1/workspaces/{workspaceId}/campaigns")
 @Produces(MediaType.APPLICATION_JSON)

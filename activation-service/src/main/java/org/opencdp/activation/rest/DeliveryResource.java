@@ -15,6 +15,7 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.opencdp.activation.delivery.DeliveryStore;
+import org.opencdp.security.problem.ProblemException;
 
 @Path("/v1/workspaces/{workspaceId}")
 @Produces(MediaType.APPLICATION_JSON)

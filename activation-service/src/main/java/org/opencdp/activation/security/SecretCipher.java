@@ -10,7 +10,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.opencdp.activation.config.ActivationConfig;
-import org.opencdp.activation.rest.ProblemException;
+import org.opencdp.security.problem.ProblemException;
 
 /**
  * AES-GCM for destination secrets at rest: {@code v1:<base64(iv | ciphertext+tag)>}. The workspace

@@ -20,8 +20,8 @@ import org.opencdp.activation.delivery.DeliveryStore;
 import org.opencdp.activation.delivery.DeliveryStore.Tracked;
 import org.opencdp.activation.delivery.ResultPublisher;
 import org.opencdp.activation.profile.ProfileStore;
-import org.opencdp.activation.rest.ProblemException;
 import org.opencdp.contracts.DeliveryResult;
+import org.opencdp.security.problem.ProblemException;
 
 /**
  * Public endpoints reached from messages: the open pixel, click redirects (only to the links the

@@ -5,23 +5,22 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.IdentityChange;
-import org.opencdp.identity.service.ProblemException;
 import org.opencdp.identity.service.graph.GraphService;
 import org.opencdp.identity.service.graph.GraphViews;
 import org.opencdp.identity.store.RejectionRepository;
+import org.opencdp.security.CurrentWorkspace;
+import org.opencdp.security.problem.ProblemException;
 
 /** The identity graph of a workspace: lookups, history and manual corrections. */
 @Path("/v1/workspaces/{workspaceId}")
@@ -30,13 +29,13 @@ import org.opencdp.identity.store.RejectionRepository;
 public class GraphResource {
   private final GraphService graph;
   private final RejectionRepository rejections;
-  private final WorkspaceTokenVerifier verifier;
+  private final CurrentWorkspace caller;
 
   public GraphResource(
-      GraphService graph, RejectionRepository rejections, WorkspaceTokenVerifier verifier) {
+      GraphService graph, RejectionRepository rejections, CurrentWorkspace caller) {
     this.graph = graph;
     this.rejections = rejections;
-    this.verifier = verifier;
+    this.caller = caller;
   }
 
   @GET
@@ -74,7 +73,6 @@ public class GraphResource {
   public Uni<IdentityChange> detach(
       @PathParam("workspaceId") String workspaceId,
       @PathParam("profileId") String profileId,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       ApiDocuments.DetachRequest request) {
     if (request == null || isBlank(request.type()) || isBlank(request.value())) {
       throw ProblemException.badRequest("body must name the identifier: {\"type\", \"value\"}");
@@ -84,7 +82,7 @@ public class GraphResource {
         profileId,
         new Identifier(request.type(), request.value()),
         request.reason(),
-        verifier.verify(workspaceId, authorization).actor());
+        caller.actor());
   }
 
   @GET
@@ -106,13 +104,9 @@ public class GraphResource {
   public Uni<IdentityChange> undo(
       @PathParam("workspaceId") String workspaceId,
       @PathParam("mergeId") String mergeId,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       ApiDocuments.UndoRequest request) {
     return graph.undoMerge(
-        workspaceId,
-        mergeId,
-        request == null ? null : request.reason(),
-        verifier.verify(workspaceId, authorization).actor());
+        workspaceId, mergeId, request == null ? null : request.reason(), caller.actor());
   }
 
   @GET

@@ -5,19 +5,16 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.opencdp.identity.service.ProblemException;
 import org.opencdp.identity.service.resolution.BlockedPattern;
 import org.opencdp.identity.service.resolution.DefaultRules;
 import org.opencdp.identity.service.resolution.RuleService;
@@ -25,6 +22,8 @@ import org.opencdp.identity.service.resolution.RuleSet;
 import org.opencdp.identity.service.resolution.TypeRule;
 import org.opencdp.identity.store.AuditEntity;
 import org.opencdp.identity.store.AuditRepository;
+import org.opencdp.security.CurrentWorkspace;
+import org.opencdp.security.problem.ProblemException;
 
 /** A workspace's identity resolution rules. */
 @Path("/v1/workspaces/{workspaceId}/identity-rules")
@@ -33,12 +32,12 @@ import org.opencdp.identity.store.AuditRepository;
 public class RulesResource {
   private final RuleService rules;
   private final AuditRepository audit;
-  private final WorkspaceTokenVerifier verifier;
+  private final CurrentWorkspace caller;
 
-  public RulesResource(RuleService rules, AuditRepository audit, WorkspaceTokenVerifier verifier) {
+  public RulesResource(RuleService rules, AuditRepository audit, CurrentWorkspace caller) {
     this.rules = rules;
     this.audit = audit;
-    this.verifier = verifier;
+    this.caller = caller;
   }
 
   @GET
@@ -51,9 +50,7 @@ public class RulesResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Replace the rules (identifier types, limits, blocked values)")
   public Uni<ApiDocuments.RulesDocument> replace(
-      @PathParam("workspaceId") String workspaceId,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      ApiDocuments.RulesDocument body) {
+      @PathParam("workspaceId") String workspaceId, ApiDocuments.RulesDocument body) {
     if (body == null || body.identifierTypes() == null) {
       throw ProblemException.badRequest("body must list identifierTypes");
     }
@@ -77,7 +74,7 @@ public class RulesResource {
         body.defaultPriority() == null ? DefaultRules.DEFAULT_PRIORITY : body.defaultPriority();
     int defaultLimit =
         body.defaultLimit() == null ? DefaultRules.DEFAULT_LIMIT : body.defaultLimit();
-    String actor = verifier.verify(workspaceId, authorization).actor();
+    String actor = caller.actor();
     return Panache.withTransaction(
             () ->
                 rules
@@ -88,10 +85,8 @@ public class RulesResource {
 
   @DELETE
   @Operation(summary = "Remove the workspace's rules: the defaults apply again")
-  public Uni<ApiDocuments.RulesDocument> reset(
-      @PathParam("workspaceId") String workspaceId,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    String actor = verifier.verify(workspaceId, authorization).actor();
+  public Uni<ApiDocuments.RulesDocument> reset(@PathParam("workspaceId") String workspaceId) {
+    String actor = caller.actor();
     return Panache.withTransaction(
             () -> rules.reset(workspaceId).call(() -> audit(workspaceId, "RULES_RESET", actor)))
         .map(RulesResource::document);

@@ -4,19 +4,18 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.opencdp.identity.service.graph.SplitService;
 import org.opencdp.identity.store.SplitEntity;
+import org.opencdp.security.CurrentWorkspace;
 
 /** Operators' split decisions (made by detach and undo): review and lift. */
 @Path("/v1/workspaces/{workspaceId}/splits")
@@ -24,11 +23,11 @@ import org.opencdp.identity.store.SplitEntity;
 @Tag(name = "Identity graph")
 public class SplitResource {
   private final SplitService splits;
-  private final WorkspaceTokenVerifier verifier;
+  private final CurrentWorkspace caller;
 
-  public SplitResource(SplitService splits, WorkspaceTokenVerifier verifier) {
+  public SplitResource(SplitService splits, CurrentWorkspace caller) {
     this.splits = splits;
-    this.verifier = verifier;
+    this.caller = caller;
   }
 
   @GET
@@ -55,14 +54,9 @@ public class SplitResource {
   public Uni<ApiDocuments.SplitDocument> lift(
       @PathParam("workspaceId") String workspaceId,
       @PathParam("splitId") String splitId,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       ApiDocuments.LiftRequest request) {
     return splits
-        .lift(
-            workspaceId,
-            splitId,
-            request == null ? null : request.reason(),
-            verifier.verify(workspaceId, authorization).actor())
+        .lift(workspaceId, splitId, request == null ? null : request.reason(), caller.actor())
         .map(SplitResource::document);
   }
 

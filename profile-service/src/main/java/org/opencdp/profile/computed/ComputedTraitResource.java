@@ -11,8 +11,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.opencdp.profile.rest.ApiProblem;
-import org.opencdp.profile.security.CurrentWorkspace;
+import org.opencdp.security.CurrentWorkspace;
+import org.opencdp.security.problem.ProblemException;
 
 /** Declares the computed traits of the caller's workspace. */
 @Path("/v1/computed-traits")
@@ -44,24 +44,24 @@ public class ComputedTraitResource {
   @Path("{name}")
   public Uni<ComputedTraitDefinition> declare(@PathParam("name") String name, Declaration body) {
     if (!NAME.matcher(name).matches()) {
-      throw ApiProblem.badRequest(
+      throw ProblemException.badRequest(
           "A computed trait name is a letter then letters, digits or _ (64 max).");
     }
     if (body == null || body.aggregation() == null) {
-      throw ApiProblem.badRequest(
+      throw ProblemException.badRequest(
           "Give an aggregation: COUNT, SUM, MIN, MAX, AVG, FIRST, LAST or MOST_FREQUENT.");
     }
     if (body.aggregation() != Aggregation.COUNT
         && (body.property() == null || body.property().isBlank())) {
-      throw ApiProblem.badRequest(
+      throw ProblemException.badRequest(
           "This aggregation needs a 'property' (a path into event properties).");
     }
     if (tooLong(body.event()) || tooLong(body.property())) {
-      throw ApiProblem.badRequest(
+      throw ProblemException.badRequest(
           "'event' and 'property' are at most " + MAX_REFERENCE_LENGTH + " characters.");
     }
     if (body.windowDays() != null && (body.windowDays() < 0 || body.windowDays() > 3650)) {
-      throw ApiProblem.badRequest("windowDays is between 0 (all time) and 3650.");
+      throw ProblemException.badRequest("windowDays is between 0 (all time) and 3650.");
     }
     ComputedTraitDefinition definition =
         new ComputedTraitDefinition(
@@ -86,7 +86,7 @@ public class ComputedTraitResource {
         .map(
             deleted -> {
               if (!deleted) {
-                throw ApiProblem.notFound("No computed trait with this name.");
+                throw ProblemException.notFound("No computed trait with this name.");
               }
               return Response.noContent().build();
             });

@@ -4,13 +4,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /** The profile-service's own settings, all overridable by environment variables. */
 @ConfigMapping(prefix = "cdp.profile")
 public interface ProfileConfig {
-
-  Auth auth();
 
   Crypto crypto();
 
@@ -59,14 +56,6 @@ public interface ProfileConfig {
     /** How old an outbox must be before the relay resends it. */
     @WithDefault("30S")
     Duration relayAfter();
-  }
-
-  interface Auth {
-    /**
-     * Comma-separated {@code workspace:sha256hex} pairs; a workspace may appear several times
-     * (token rotation). Env: {@code CDP_PROFILE_AUTH_WORKSPACE_TOKENS}.
-     */
-    Optional<List<String>> workspaceTokens();
   }
 
   interface Crypto {

@@ -6,7 +6,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.opencdp.profile.security.CurrentWorkspace;
+import org.opencdp.security.CurrentWorkspace;
 
 /** Status of privacy requests: PENDING until every participating service answered. */
 @Path("/v1/privacy-requests")

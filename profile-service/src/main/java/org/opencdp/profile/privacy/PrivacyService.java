@@ -16,7 +16,7 @@ import org.opencdp.profile.messaging.KafkaPublisher;
 import org.opencdp.profile.profile.KnownIdentifier;
 import org.opencdp.profile.profile.Profile;
 import org.opencdp.profile.profile.ProfileErasure;
-import org.opencdp.profile.rest.ApiProblem;
+import org.opencdp.security.problem.ProblemException;
 
 /**
  * Privacy requests: the API records a request and publishes it on {@code cdp.privacy.requests};
@@ -87,7 +87,7 @@ public class PrivacyService {
         .map(
             doc -> {
               if (doc == null) {
-                throw ApiProblem.notFound("No privacy request with this id.");
+                throw ProblemException.notFound("No privacy request with this id.");
               }
               return view(doc);
             });

@@ -13,10 +13,10 @@ import org.opencdp.profile.profile.ProfileViews.ConsentView;
 import org.opencdp.profile.profile.ProfileViews.EventPage;
 import org.opencdp.profile.profile.ProfileViews.EventView;
 import org.opencdp.profile.profile.ProfileViews.TraitView;
-import org.opencdp.profile.rest.ApiProblem;
 import org.opencdp.profile.rest.MergedProfileRedirect;
 import org.opencdp.profile.timeline.TimelineQuery;
 import org.opencdp.profile.timeline.TimelineStore;
+import org.opencdp.security.problem.ProblemException;
 
 /** The read side of the Profile API; every query is scoped to the caller's workspace. */
 @ApplicationScoped
@@ -69,7 +69,7 @@ public class ProfileQueries {
     String type = ref.substring(0, colon);
     String value = ref.substring(colon + 1);
     if (type.isBlank() || value.isBlank()) {
-      throw ApiProblem.badRequest(
+      throw ProblemException.badRequest(
           "An identifier reference is 'type:value', e.g. email:ana@example.com.");
     }
     KnownIdentifier known = extractor.known(workspaceId, type, value);
@@ -79,7 +79,7 @@ public class ProfileQueries {
             profileId -> {
               if (profileId == null) {
                 return Uni.createFrom()
-                    .failure(ApiProblem.notFound("No profile has this identifier."));
+                    .failure(ProblemException.notFound("No profile has this identifier."));
               }
               return follow(workspaceId, profileId, 0);
             });
@@ -91,7 +91,7 @@ public class ProfileQueries {
         .chain(
             p -> {
               if (!p.exists()) {
-                return Uni.createFrom().failure(ApiProblem.notFound("No such profile."));
+                return Uni.createFrom().failure(ProblemException.notFound("No such profile."));
               }
               if (p.status() == Profile.Status.MERGED
                   && p.mergedInto() != null

@@ -29,9 +29,9 @@ import org.opencdp.profile.profile.ProfileViews.ExportDocument;
 import org.opencdp.profile.profile.ProfileViews.IdentifierView;
 import org.opencdp.profile.profile.ProfileViews.ProfileView;
 import org.opencdp.profile.profile.ProfileViews.TraitView;
-import org.opencdp.profile.rest.ApiProblem;
-import org.opencdp.profile.security.CurrentWorkspace;
 import org.opencdp.profile.timeline.TimelineQuery;
+import org.opencdp.security.CurrentWorkspace;
+import org.opencdp.security.problem.ProblemException;
 
 /**
  * The Profile API. {@code {ref}} is a profile id or an identifier {@code type:value} ({@code
@@ -122,7 +122,7 @@ public class ProfileResource {
       @QueryParam("offset") @DefaultValue("0") int offset,
       @QueryParam("limit") @DefaultValue("50") int limit) {
     if (offset < 0) {
-      throw ApiProblem.badRequest("offset must be 0 or more.");
+      throw ProblemException.badRequest("offset must be 0 or more.");
     }
     return resolve(ref).chain(p -> queries.audit(p, field, offset, pageSize(limit)));
   }
@@ -140,10 +140,10 @@ public class ProfileResource {
   public Uni<Map<String, ConsentView>> updateConsent(
       @PathParam("ref") String ref, ConsentUpdate update) {
     if (update == null || update.categories() == null || update.categories().isEmpty()) {
-      throw ApiProblem.badRequest("Send {\"categories\": {\"marketing\": true, ...}}.");
+      throw ProblemException.badRequest("Send {\"categories\": {\"marketing\": true, ...}}.");
     }
     if (update.categories().values().stream().anyMatch(v -> v == null)) {
-      throw ApiProblem.badRequest("Every consent category needs true or false.");
+      throw ProblemException.badRequest("Every consent category needs true or false.");
     }
     return resolve(ref)
         .chain(p -> privacy.updateConsent(p, update.categories()).replaceWith(p))
@@ -217,7 +217,8 @@ public class ProfileResource {
 
   private int pageSize(int limit) {
     if (limit < 1 || limit > config.api().maxPageSize()) {
-      throw ApiProblem.badRequest("limit is between 1 and " + config.api().maxPageSize() + ".");
+      throw ProblemException.badRequest(
+          "limit is between 1 and " + config.api().maxPageSize() + ".");
     }
     return limit;
   }
@@ -229,7 +230,8 @@ public class ProfileResource {
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw ApiProblem.badRequest(name + " is an ISO-8601 instant, e.g. 2026-01-31T00:00:00Z.");
+      throw ProblemException.badRequest(
+          name + " is an ISO-8601 instant, e.g. 2026-01-31T00:00:00Z.");
     }
   }
 }

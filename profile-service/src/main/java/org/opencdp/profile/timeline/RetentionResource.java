@@ -8,8 +8,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.opencdp.profile.rest.ApiProblem;
-import org.opencdp.profile.security.CurrentWorkspace;
+import org.opencdp.security.CurrentWorkspace;
+import org.opencdp.security.problem.ProblemException;
 
 /** The caller's workspace timeline retention. */
 @Path("/v1/timeline-retention")
@@ -39,7 +39,8 @@ public class RetentionResource {
   @Operation(summary = "Set the workspace's timeline retention in days (applies to new events)")
   public Uni<RetentionView> set(RetentionUpdate update) {
     if (update == null || update.days() == null || update.days() < 1 || update.days() > MAX_DAYS) {
-      throw ApiProblem.badRequest("Send {\"days\": N} with N between 1 and " + MAX_DAYS + ".");
+      throw ProblemException.badRequest(
+          "Send {\"days\": N} with N between 1 and " + MAX_DAYS + ".");
     }
     String ws = workspace.id();
     return settings.set(ws, update.days()).chain(() -> get());

@@ -26,7 +26,7 @@ import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.opencdp.profile.config.Collections;
-import org.opencdp.profile.rest.ApiProblem;
+import org.opencdp.security.problem.ProblemException;
 
 /**
  * Every resolved event, keyed by its event key (which also makes it the consumer's dedup record):
@@ -310,7 +310,7 @@ public class TimelineStore {
         int bar = raw.indexOf('|');
         return new Cursor(new Date(Long.parseLong(raw.substring(0, bar))), raw.substring(bar + 1));
       } catch (RuntimeException e) {
-        throw ApiProblem.badRequest("The cursor is not one this API returned.");
+        throw ProblemException.badRequest("The cursor is not one this API returned.");
       }
     }
   }

@@ -3,8 +3,6 @@ package org.opencdp.segment.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 
 /** The segment-service's own settings ({@code cdp.segment.*}); see the README table. */
 @ConfigMapping(prefix = "cdp.segment")
@@ -21,14 +19,7 @@ public interface SegmentConfig {
 
   Outbox outbox();
 
-  Auth auth();
-
   Metrics metrics();
-
-  interface Auth {
-    /** {@code workspace:sha256hex} entries (see WorkspaceTokenVerifier). */
-    Optional<List<String>> workspaceTokens();
-  }
 
   interface Metrics {
     /** How often the segment-size gauges are refreshed from Redis. */

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.opencdp.security.problem.ProblemException;
 import org.opencdp.segment.condition.Condition;
 import org.opencdp.segment.condition.ConditionError;
 import org.opencdp.segment.condition.ConditionParser;
@@ -22,7 +23,6 @@ import org.opencdp.segment.condition.SegmentIds;
 import org.opencdp.segment.job.JobEntity;
 import org.opencdp.segment.job.JobRepository;
 import org.opencdp.segment.job.JobRunner;
-import org.opencdp.segment.rest.ApiProblem;
 
 /**
  * Segment definitions: validation (condition language, references, cycles), storage, and the jobs
@@ -58,7 +58,7 @@ public class SegmentService {
   public Uni<Written> create(
       String workspaceId, String id, String name, String description, JsonNode condition) {
     if (!SegmentIds.valid(id)) {
-      throw ApiProblem.badRequest(
+      throw ProblemException.badRequest(
           "'id' is required: 1-64 characters, lower-case letters, digits, '-' and '_'");
     }
     checkText(name, description);
@@ -69,7 +69,7 @@ public class SegmentService {
                     .chain(
                         existing -> {
                           if (existing != null) {
-                            throw ApiProblem.conflict(
+                            throw ProblemException.conflict(
                                 "segment '" + id + "' already exists; PUT it to change it");
                           }
                           return validate(workspaceId, id, condition);
@@ -135,7 +135,7 @@ public class SegmentService {
                                     active -> {
                                       Set<String> dependents = active.dependentsOf(id);
                                       if (!dependents.isEmpty()) {
-                                        throw ApiProblem.conflict(
+                                        throw ProblemException.conflict(
                                             "segment '"
                                                 + id
                                                 + "' is used by "
@@ -170,7 +170,7 @@ public class SegmentService {
     try {
       return ConditionParser.parse(json.readTree(text)).condition();
     } catch (JsonProcessingException e) {
-      throw ApiProblem.badRequest("the condition is not valid JSON");
+      throw ProblemException.badRequest("the condition is not valid JSON");
     }
   }
 
@@ -185,7 +185,7 @@ public class SegmentService {
         .map(
             row -> {
               if (row == null || row.deleting) {
-                throw ApiProblem.notFound("no segment '" + id + "' in this workspace");
+                throw ProblemException.notFound("no segment '" + id + "' in this workspace");
               }
               return row;
             });
@@ -193,10 +193,10 @@ public class SegmentService {
 
   private static void checkText(String name, String description) {
     if (name == null || name.isBlank() || name.length() > 200) {
-      throw ApiProblem.badRequest("'name' is required (1-200 characters)");
+      throw ProblemException.badRequest("'name' is required (1-200 characters)");
     }
     if (description != null && description.length() > 2000) {
-      throw ApiProblem.badRequest("'description' is at most 2000 characters");
+      throw ProblemException.badRequest("'description' is at most 2000 characters");
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.TreeSet;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.opencdp.security.problem.ProblemException;
 import org.opencdp.segment.definition.SegmentService;
 import org.opencdp.segment.job.JobEntity;
 import org.opencdp.segment.job.JobRepository;
@@ -60,10 +61,10 @@ public class MembershipResource {
       @QueryParam("cursor") @DefaultValue("0") String cursor,
       @QueryParam("count") @DefaultValue("100") int count) {
     if (!cursor.matches("[0-9]{1,20}")) {
-      throw ApiProblem.badRequest("'cursor' is the 'next' value of the previous page, or 0");
+      throw ProblemException.badRequest("'cursor' is the 'next' value of the previous page, or 0");
     }
     if (count < 1 || count > 1000) {
-      throw ApiProblem.badRequest("'count' is between 1 and 1000");
+      throw ProblemException.badRequest("'count' is between 1 and 1000");
     }
     return segments
         .get(workspaceId, segmentId)
@@ -136,7 +137,7 @@ public class MembershipResource {
         .map(
             job -> {
               if (job == null || !job.workspaceId.equals(workspaceId)) {
-                throw ApiProblem.notFound("no job '" + jobId + "' in this workspace");
+                throw ProblemException.notFound("no job '" + jobId + "' in this workspace");
               }
               return JobView.of(job);
             });
@@ -153,7 +154,7 @@ public class MembershipResource {
   private Uni<List<HistoryEntry>> history(
       String workspaceId, String segmentId, String profileId, int limit) {
     if (limit < 1 || limit > 1000) {
-      throw ApiProblem.badRequest("'limit' is between 1 and 1000");
+      throw ProblemException.badRequest("'limit' is between 1 and 1000");
     }
     return Panache.withSession(() -> history.history(workspaceId, segmentId, profileId, limit))
         .map(list -> list.stream().map(HistoryEntry::of).toList());

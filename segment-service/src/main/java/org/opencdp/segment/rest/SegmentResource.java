@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.opencdp.security.problem.ProblemException;
 import org.opencdp.segment.definition.SegmentEntity;
 import org.opencdp.segment.definition.SegmentService;
 import org.opencdp.segment.evaluation.PreviewService;
@@ -103,11 +104,11 @@ public class SegmentResource {
   public Uni<PreviewView> preview(
       @PathParam("workspaceId") String workspaceId, PreviewRequest body) {
     if (body == null) {
-      throw ApiProblem.badRequest("send {\"condition\": {...}, \"sampleSize\": 10}");
+      throw ProblemException.badRequest("send {\"condition\": {...}, \"sampleSize\": 10}");
     }
     int sampleSize = body.sampleSize() == null ? 10 : body.sampleSize();
     if (sampleSize < 0 || sampleSize > 100) {
-      throw ApiProblem.badRequest("'sampleSize' is between 0 and 100");
+      throw ProblemException.badRequest("'sampleSize' is between 0 and 100");
     }
     return segments
         .parseForPreview(workspaceId, body.condition())
@@ -117,7 +118,7 @@ public class SegmentResource {
 
   private static SegmentRequest required(SegmentRequest body) {
     if (body == null) {
-      throw ApiProblem.badRequest(
+      throw ProblemException.badRequest(
           "send {\"id\": ..., \"name\": ..., \"condition\": {...}} as application/json");
     }
     return body;

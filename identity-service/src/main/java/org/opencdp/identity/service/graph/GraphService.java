@@ -15,7 +15,6 @@ import java.util.UUID;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.IdentityChange;
 import org.opencdp.identity.messaging.ChangePublisher;
-import org.opencdp.identity.service.ProblemException;
 import org.opencdp.identity.service.resolution.GraphChangedException;
 import org.opencdp.identity.service.resolution.IdentifierExtractor;
 import org.opencdp.identity.service.resolution.Transactions;
@@ -29,6 +28,7 @@ import org.opencdp.identity.store.MergeRepository;
 import org.opencdp.identity.store.ProfileRepository;
 import org.opencdp.identity.store.ProfileRow;
 import org.opencdp.identity.store.SplitEntity;
+import org.opencdp.security.problem.ProblemException;
 
 /**
  * Reads of the graph and the two manual corrections: detaching an identifier and undoing a merge.

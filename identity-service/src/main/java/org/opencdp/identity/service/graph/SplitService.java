@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.UUID;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.IdentityChange;
-import org.opencdp.identity.service.ProblemException;
 import org.opencdp.identity.store.AuditRepository;
 import org.opencdp.identity.store.SplitEntity;
 import org.opencdp.identity.store.SplitRepository;
+import org.opencdp.security.problem.ProblemException;
 
 /**
  * Operators' split decisions: recorded with every detach and undo so that resolution respects them,

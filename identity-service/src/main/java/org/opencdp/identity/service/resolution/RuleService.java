@@ -11,11 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.opencdp.identity.config.IdentityConfig;
-import org.opencdp.identity.service.ProblemException;
 import org.opencdp.identity.store.BlockedPatternEntity;
 import org.opencdp.identity.store.RuleRepository;
 import org.opencdp.identity.store.RuleSetEntity;
 import org.opencdp.identity.store.TypeRuleEntity;
+import org.opencdp.security.problem.ProblemException;
 
 /**
  * Resolution rules per workspace, stored in PostgreSQL and cached for {@code
