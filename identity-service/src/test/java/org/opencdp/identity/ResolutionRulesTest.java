@@ -54,6 +54,45 @@ class ResolutionRulesTest {
             });
   }
 
+  /**
+   * A sign-up carries its user id twice (userId and an externalIds user_id): the limit keeps the
+   * event's own userId, whichever value sorts first, so the later login with it finds the person.
+   */
+  @Test
+  void theEventsOwnUserIdIsKeptOverAnExternalIdsUserIdAndTheLoginFindsThePerson() {
+    for (String[] ids : new String[][] {{"zoe", "adam"}, {"adam", "zoe"}}) {
+      String ws = Events.workspace("rules");
+      String visit = graph.resolve(Events.track(ws, null, "visit")).profileId();
+      var signUp =
+          Events.withContext(
+              ws,
+              ids[0],
+              "sign-up-anon",
+              Events.externalIds(List.of(Map.of("id", ids[1], "type", "user_id"))));
+      String known = graph.resolve(signUp).profileId();
+      Resolution login = graph.resolve(Events.identify(ws, ids[0], "visit", null));
+
+      assertThat(login.profileId())
+          .as("userId %s: the visit joins the signed-up profile", ids[0])
+          .isEqualTo(known)
+          .isNotEqualTo(visit);
+      assertThat(graph.snapshot(ws))
+          .as("userId %s, externalIds user_id %s", ids[0], ids[1])
+          .containsEntry(new Identifier("user_id", ids[0]), login.profileId())
+          .containsEntry(new Identifier("anonymous_id", "sign-up-anon"), login.profileId())
+          .containsEntry(new Identifier("anonymous_id", "visit"), login.profileId())
+          .doesNotContainKey(new Identifier("user_id", ids[1]));
+      assertThat(graph.rejections(ws))
+          .singleElement()
+          .satisfies(
+              rejection -> {
+                assertThat(rejection.rule).isEqualTo("LIMIT");
+                assertThat(rejection.value).isEqualTo(ids[1]);
+                assertThat(rejection.eventKey).isEqualTo(signUp.eventKey());
+              });
+    }
+  }
+
   @Test
   void lowerPriorityIdentifierIsDroppedInsteadOfJoiningTwoPeople() {
     String ws = Events.workspace("rules");

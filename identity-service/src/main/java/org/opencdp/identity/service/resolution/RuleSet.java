@@ -60,10 +60,16 @@ public record RuleSet(
     return Optional.empty();
   }
 
-  /** Resolution order: priority, then type, then value, so every run decides the same way. */
+  /**
+   * Resolution order: priority, then type. Within one type the sort is stable, so the event's own
+   * order decides (its {@code userId} and {@code anonymousId} first, then traits, {@code
+   * externalIds}, device id, an alias's {@code previousId} last): when a limit keeps one of two
+   * user ids, it is the one the event is about, not the one whose value sorts first (which would
+   * leave a later login with that user id on a profile of its own). Redeliveries of an event carry
+   * the same order, so every run still decides the same way.
+   */
   public Comparator<Identifier> resolutionOrder() {
     return Comparator.comparingInt((Identifier identifier) -> priority(identifier.type()))
-        .thenComparing(Identifier::type)
-        .thenComparing(Identifier::value);
+        .thenComparing(Identifier::type);
   }
 }

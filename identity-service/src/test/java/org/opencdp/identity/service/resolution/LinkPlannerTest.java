@@ -90,6 +90,25 @@ class LinkPlannerTest {
             });
   }
 
+  @Test
+  void ofTwoUserIdsInOneEventTheOneTheEventNamesFirstIsKeptWhateverTheValues() {
+    Identifier own = new Identifier("user_id", "zoe");
+    Identifier external = new Identifier("user_id", "adam");
+    for (List<Identifier> event :
+        List.of(List.of(own, ANON, external), List.of(external, ANON, own))) {
+      LinkPlan plan =
+          LinkPlanner.plan(sorted(event.toArray(Identifier[]::new)), Map.of(), Map.of(), RULES);
+      assertThat(plan.created()).containsExactly(event.get(0), ANON);
+      assertThat(plan.rejected())
+          .singleElement()
+          .satisfies(
+              rejected -> {
+                assertThat(rejected.identifier()).isEqualTo(event.get(2));
+                assertThat(rejected.rule()).isEqualTo(Rejected.LIMIT);
+              });
+    }
+  }
+
   private static List<Identifier> sorted(Identifier... identifiers) {
     return java.util.Arrays.stream(identifiers).sorted(RULES.resolutionOrder()).toList();
   }
