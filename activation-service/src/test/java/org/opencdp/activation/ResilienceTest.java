@@ -91,6 +91,9 @@ class ResilienceTest extends ActivationTestBase {
     Duration healthyDone = Duration.ofNanos(System.nanoTime() - start);
     assertThat(healthyDone).isLessThan(Duration.ofSeconds(15));
     assertThat(slow.count()).as("the slow one is still busy").isLessThan(20);
+    assertThat(slow.maxInFlight())
+        .as("calls in flight to the slow one stay within its maxConcurrency")
+        .isBetween(1, 2);
     await().atMost(Duration.ofSeconds(15)).until(() -> dispatcher.breakerOpen(failingId));
   }
 

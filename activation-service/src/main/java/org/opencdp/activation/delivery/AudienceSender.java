@@ -1,19 +1,16 @@
 package org.opencdp.activation.delivery;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.opencdp.activation.config.ActivationConfig;
 import org.opencdp.activation.destination.Destination;
 import org.opencdp.activation.destination.DestinationType;
@@ -26,11 +23,11 @@ import org.opencdp.contracts.DeliveryResult;
  */
 @ApplicationScoped
 public class AudienceSender implements Sender {
-  private final HttpClient http;
+  private final HttpCalls http;
   private final ObjectMapper json;
   private final ActivationConfig config;
 
-  AudienceSender(HttpClient http, ObjectMapper json, ActivationConfig config) {
+  AudienceSender(HttpCalls http, ObjectMapper json, ActivationConfig config) {
     this.http = http;
     this.json = json;
     this.config = config;
@@ -47,7 +44,7 @@ public class AudienceSender implements Sender {
   }
 
   @Override
-  public Outcome send(Destination destination, List<Delivery> batch) {
+  public CompletionStage<Outcome> send(Destination destination, List<Delivery> batch) {
     List<String> add = new ArrayList<>();
     List<String> remove = new ArrayList<>();
     for (Delivery d : batch) {
@@ -56,32 +53,27 @@ public class AudienceSender implements Sender {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("add", add);
     body.put("remove", remove);
+    String payload;
     try {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(
-                  URI.create(
-                      SmsSender.trim(destination.string("baseUrl"))
-                          + "/audiences/"
-                          + URLEncoder.encode(
-                              destination.string("audienceId"), StandardCharsets.UTF_8)
-                          + "/members"))
-              .timeout(destination.timeout(config.delivery().timeout()))
-              .header("Content-Type", "application/json")
-              .header("Idempotency-Key", batch.get(0).id() + "+" + batch.size())
-              .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
-      if (destination.secret() != null) {
-        request.header("Authorization", "Bearer " + destination.secret());
-      }
-      HttpResponse<Void> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-      return Outcome.ofHttp(response.statusCode(), DeliveryResult.Status.DELIVERED);
-    } catch (HttpTimeoutException e) {
-      return Outcome.retryable("timeout");
-    } catch (IOException e) {
-      return Outcome.retryable("I/O " + e.getClass().getSimpleName());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Outcome.retryable("interrupted");
+      payload = json.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      return CompletableFuture.completedFuture(Outcome.permanent("members not writable"));
     }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.put("Idempotency-Key", batch.get(0).id() + "+" + batch.size());
+    if (destination.secret() != null) {
+      headers.put("Authorization", "Bearer " + destination.secret());
+    }
+    return http.post(
+        destination,
+        SmsSender.trim(destination.string("baseUrl"))
+            + "/audiences/"
+            + URLEncoder.encode(destination.string("audienceId"), StandardCharsets.UTF_8)
+            + "/members",
+        headers,
+        payload,
+        destination.timeout(config.delivery().timeout()),
+        DeliveryResult.Status.DELIVERED);
   }
 }

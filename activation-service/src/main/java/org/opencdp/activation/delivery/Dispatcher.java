@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.opencdp.activation.config.ActivationConfig;
@@ -33,6 +34,8 @@ import org.opencdp.contracts.DeliveryResult;
  */
 @ApplicationScoped
 public class Dispatcher {
+  static final String ADDRESS_REFUSED = "destination address refused";
+
   private final Map<DestinationType, Sender> senders = new EnumMap<>(DestinationType.class);
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
   private final DeliveryStore store;
@@ -140,84 +143,130 @@ public class Dispatcher {
           if (existing != null) {
             existing.stop();
           }
-          Sender sender = senders.get(destination.type());
-          int batch = sender.batchSize(destination);
-          int concurrency =
-              batch > 1 ? 1 : destination.integer("maxConcurrency", config.concurrency());
+          int batch = senders.get(destination.type()).batchSize(destination);
           return new Lane(
               destination,
-              Math.max(1, Math.min(64, concurrency)),
+              inFlightLimit(destination, batch, config.concurrency()),
               config.queueCapacity(),
               batch,
               existing != null
                   ? existing.breaker
                   : new CircuitBreaker(config.breakerFailures(), config.breakerOpen()),
-              this::process);
+              handler);
         });
   }
 
-  private void process(Lane lane, List<Delivery> claimed) {
+  /**
+   * Calls a destination may have in flight: its {@code maxConcurrency} (1 to 64), one for batching
+   * senders (audience sync).
+   */
+  static int inFlightLimit(Destination destination, int batchSize, int fallback) {
+    return batchSize > 1
+        ? 1
+        : Math.max(1, Math.min(64, destination.integer("maxConcurrency", fallback)));
+  }
+
+  private final Lane.Handler handler =
+      new Lane.Handler() {
+        @Override
+        public List<Delivery> admit(Lane lane, List<Delivery> taken) {
+          return Dispatcher.this.admit(lane, taken);
+        }
+
+        @Override
+        public CompletionStage<?> send(Lane lane, List<Delivery> call) {
+          return Dispatcher.this.send(lane, call);
+        }
+      };
+
+  /**
+   * Runs on the lane's feeder: what may be sent now; the others are put back, skipped or failed.
+   */
+  private List<Delivery> admit(Lane lane, List<Delivery> taken) {
     Destination destination = lane.destination;
     Instant wall = Instant.now();
     Duration timeout = destination.timeout(config.timeout());
     List<Delivery> batch = new ArrayList<>();
-    for (Delivery d : claimed) {
+    for (Delivery d : taken) {
       // a copy whose claim is (nearly) over may have been taken over: the new claim sends it
       if (d.leaseUntil() != null && d.leaseUntil().isAfter(wall.plus(timeout))) {
         batch.add(d);
       }
     }
+    if (batch.isEmpty()) {
+      return batch;
+    }
     // checked again at send time: what the host name resolves to may have changed since it was
-    // saved
+    // saved (HTTP senders also connect to the address checked right before their call)
     Optional<String> refused = guard.refuse(destination.type(), destination.config(), false);
     if (refused.isPresent()) {
-      batch.forEach(d -> giveUp(d, d.attempts() + 1, "destination address refused"));
-      return;
+      batch.forEach(d -> giveUp(d, d.attempts() + 1, ADDRESS_REFUSED));
+      return List.of();
     }
     Instant now = clock.instant();
-    Instant blocked = lane.breaker.blockedUntil(now);
-    if (blocked != null) {
-      batch.forEach(d -> store.retry(d.id(), d.attempts(), blocked, "circuit open", now));
-      return;
+    List<Delivery> admitted = new ArrayList<>();
+    for (Delivery d : batch) {
+      Instant blocked = lane.breaker.blockedUntil(now);
+      if (blocked != null) {
+        store.retry(d.id(), d.attempts(), blocked, "circuit open", now);
+      } else {
+        admitted.add(d);
+      }
     }
-    if (destination.type().personal()) {
+    if (destination.type().personal() && !admitted.isEmpty()) {
       // consent may have been refused while the message waited (quiet hours, retries)
-      batch.removeIf(
+      Map<ProfileStore.GateKey, ProfileStore.Gate> gates =
+          profiles.gates(admitted.stream().map(Dispatcher::gateKey).toList());
+      admitted.removeIf(
           d -> {
-            boolean allowed =
-                profiles
-                    .gate(d.workspaceId(), d.profileId(), d.consentCategory())
-                    .map(g -> g.consented(d.consentCategory()))
-                    .orElse(false);
+            ProfileStore.Gate gate = gates.get(gateKey(d));
+            boolean allowed = gate != null && gate.consented(d.consentCategory());
             if (!allowed && store.finish(d.id(), "SKIPPED", "no consent", d.attempts(), now)) {
               results.publish(d, DeliveryResult.Status.SKIPPED, "no consent", null);
             }
             return !allowed;
           });
     }
-    if (batch.isEmpty()) {
-      return;
-    }
-    Sender sender = senders.get(destination.type());
+    return admitted;
+  }
+
+  private static ProfileStore.GateKey gateKey(Delivery d) {
+    return new ProfileStore.GateKey(d.workspaceId(), d.profileId(), d.consentCategory());
+  }
+
+  /** Starts one call without blocking; its outcome is recorded on the lane's outcome thread. */
+  private CompletionStage<?> send(Lane lane, List<Delivery> call) {
+    Destination destination = lane.destination;
     Timer.Sample sample = Timer.start(metrics);
-    Outcome outcome = sender.send(destination, batch);
-    sample.stop(
-        metrics.timer(
-            "cdp.activation.send",
-            "channel",
-            destination.type().channel(),
-            "outcome",
-            outcome.ok() ? "ok" : "failed"));
+    return senders
+        .get(destination.type())
+        .send(destination, call)
+        .exceptionally(e -> Outcome.retryable("send failed: " + e.getClass().getSimpleName()))
+        .thenAcceptAsync(
+            outcome -> {
+              sample.stop(
+                  metrics.timer(
+                      "cdp.activation.send",
+                      "channel",
+                      destination.type().channel(),
+                      "outcome",
+                      outcome.ok() ? "ok" : "failed"));
+              record(lane, call, outcome);
+            },
+            lane.outcomes());
+  }
+
+  private void record(Lane lane, List<Delivery> call, Outcome outcome) {
     Instant after = clock.instant();
     if (outcome.ok()) {
       lane.breaker.success();
-      for (Delivery d : batch) {
+      for (Delivery d : call) {
         finisher.succeeded(d, outcome.status(), d.attempts() + 1, after);
       }
       return;
     }
     lane.breaker.failure(after);
-    for (Delivery d : batch) {
+    for (Delivery d : call) {
       int attempts = d.attempts() + 1;
       if (!outcome.retryable() || attempts >= config.maxAttempts()) {
         giveUp(d, attempts, outcome.reason());

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.opencdp.activation.config.ActivationConfig;
 import org.opencdp.activation.destination.Destination;
@@ -42,7 +43,7 @@ public class EmailSender implements Sender {
   }
 
   @Override
-  public Outcome send(Destination destination, List<Delivery> batch) {
+  public CompletionStage<Outcome> send(Destination destination, List<Delivery> batch) {
     Delivery d = batch.get(0);
     MailMessage mail =
         new MailMessage()
@@ -57,12 +58,15 @@ public class EmailSender implements Sender {
       headers.add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
     }
     mail.setHeaders(headers);
-    try {
-      client(destination).sendMail(mail).await().atMost(destination.timeout(timeout));
-      return Outcome.success(DeliveryResult.Status.SENT);
-    } catch (Exception e) {
-      return Outcome.retryable("SMTP " + e.getClass().getSimpleName());
-    }
+    return client(destination)
+        .sendMail(mail)
+        .ifNoItem()
+        .after(destination.timeout(timeout))
+        .fail()
+        .map(sent -> Outcome.success(DeliveryResult.Status.SENT))
+        .onFailure()
+        .recoverWithItem(e -> Outcome.retryable("SMTP " + e.getClass().getSimpleName()))
+        .subscribeAsCompletionStage();
   }
 
   private MailClient client(Destination destination) {

@@ -6,6 +6,8 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.opencdp.activation.config.ActivationConfig;
@@ -36,22 +38,28 @@ public class KafkaSender implements Sender {
   }
 
   @Override
-  public Outcome send(Destination destination, List<Delivery> batch) {
+  public CompletionStage<Outcome> send(Destination destination, List<Delivery> batch) {
     Delivery d = batch.get(0);
+    String document;
     try {
-      emitter
-          .sendMessage(
-              Message.of(json.writeValueAsString(d.message().document()))
-                  .addMetadata(
-                      OutgoingKafkaRecordMetadata.<String>builder()
-                          .withTopic(destination.string("topic"))
-                          .withKey(d.workspaceId() + ":" + d.profileId())
-                          .build()))
-          .await()
-          .atMost(timeout);
-      return Outcome.success(DeliveryResult.Status.DELIVERED);
+      document = json.writeValueAsString(d.message().document());
     } catch (Exception e) {
-      return Outcome.retryable("Kafka " + e.getClass().getSimpleName());
+      return CompletableFuture.completedFuture(Outcome.permanent("document not writable"));
     }
+    return emitter
+        .sendMessage(
+            Message.of(document)
+                .addMetadata(
+                    OutgoingKafkaRecordMetadata.<String>builder()
+                        .withTopic(destination.string("topic"))
+                        .withKey(d.workspaceId() + ":" + d.profileId())
+                        .build()))
+        .ifNoItem()
+        .after(timeout)
+        .fail()
+        .map(sent -> Outcome.success(DeliveryResult.Status.DELIVERED))
+        .onFailure()
+        .recoverWithItem(e -> Outcome.retryable("Kafka " + e.getClass().getSimpleName()))
+        .subscribeAsCompletionStage();
   }
 }

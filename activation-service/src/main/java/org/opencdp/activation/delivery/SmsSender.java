@@ -1,18 +1,13 @@
 package org.opencdp.activation.delivery;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import org.opencdp.activation.config.ActivationConfig;
 import org.opencdp.activation.destination.Destination;
@@ -27,10 +22,10 @@ import org.opencdp.contracts.DeliveryResult;
  */
 @ApplicationScoped
 public class SmsSender implements Sender {
-  private final HttpClient http;
+  private final HttpCalls http;
   private final ActivationConfig config;
 
-  SmsSender(HttpClient http, ActivationConfig config) {
+  SmsSender(HttpCalls http, ActivationConfig config) {
     this.http = http;
     this.config = config;
   }
@@ -41,7 +36,7 @@ public class SmsSender implements Sender {
   }
 
   @Override
-  public Outcome send(Destination destination, List<Delivery> batch) {
+  public CompletionStage<Outcome> send(Destination destination, List<Delivery> batch) {
     Delivery d = batch.get(0);
     String sid = destination.string("accountSid");
     Map<String, String> form = new LinkedHashMap<>();
@@ -62,30 +57,22 @@ public class SmsSender implements Sender {
             .encodeToString(
                 (sid + ":" + (destination.secret() == null ? "" : destination.secret()))
                     .getBytes(StandardCharsets.UTF_8));
-    try {
-      HttpRequest request =
-          HttpRequest.newBuilder(
-                  URI.create(
-                      trim(destination.string("baseUrl"))
-                          + "/2010-04-01/Accounts/"
-                          + URLEncoder.encode(sid, StandardCharsets.UTF_8)
-                          + "/Messages.json"))
-              .timeout(destination.timeout(config.delivery().timeout()))
-              .header("Content-Type", "application/x-www-form-urlencoded")
-              .header("Authorization", "Basic " + auth)
-              .header("I-Twilio-Idempotency-Token", d.id())
-              .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-              .build();
-      HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-      return Outcome.ofHttp(response.statusCode(), DeliveryResult.Status.SENT);
-    } catch (HttpTimeoutException e) {
-      return Outcome.retryable("timeout");
-    } catch (IOException e) {
-      return Outcome.retryable("I/O " + e.getClass().getSimpleName());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Outcome.retryable("interrupted");
-    }
+    return http.post(
+        destination,
+        trim(destination.string("baseUrl"))
+            + "/2010-04-01/Accounts/"
+            + URLEncoder.encode(sid, StandardCharsets.UTF_8)
+            + "/Messages.json",
+        Map.of(
+            "Content-Type",
+            "application/x-www-form-urlencoded",
+            "Authorization",
+            "Basic " + auth,
+            "I-Twilio-Idempotency-Token",
+            d.id()),
+        body,
+        destination.timeout(config.delivery().timeout()),
+        DeliveryResult.Status.SENT);
   }
 
   static String trim(String url) {

@@ -1,20 +1,19 @@
 package org.opencdp.activation.delivery;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.opencdp.activation.config.ActivationConfig;
@@ -32,12 +31,12 @@ public class WebhookSender implements Sender {
   private static final Set<String> RESERVED =
       Set.of("host", "content-length", "connection", "expect", "upgrade");
 
-  private final HttpClient http;
+  private final HttpCalls http;
   private final ObjectMapper json;
   private final Clock clock;
   private final ActivationConfig config;
 
-  WebhookSender(HttpClient http, ObjectMapper json, Clock clock, ActivationConfig config) {
+  WebhookSender(HttpCalls http, ObjectMapper json, Clock clock, ActivationConfig config) {
     this.http = http;
     this.json = json;
     this.clock = clock;
@@ -50,45 +49,41 @@ public class WebhookSender implements Sender {
   }
 
   @Override
-  public Outcome send(Destination destination, List<Delivery> batch) {
+  public CompletionStage<Outcome> send(Destination destination, List<Delivery> batch) {
     Delivery d = batch.get(0);
+    String body;
     try {
-      String body =
+      body =
           d.message().body() != null
               ? d.message().body()
               : json.writeValueAsString(d.message().document());
-      String timestamp = Long.toString(clock.instant().getEpochSecond());
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(URI.create(destination.string("url")))
-              .timeout(destination.timeout(config.delivery().timeout()))
-              .header("Content-Type", destination.string("contentType", "application/json"))
-              .header("Idempotency-Key", d.id())
-              .header("X-CDP-Timestamp", timestamp)
-              .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-      if (destination.secret() != null) {
-        request.header("X-CDP-Signature", "sha256=" + sign(destination.secret(), timestamp, body));
-      }
-      destination
-          .map("headers")
-          .forEach(
-              (name, value) -> {
-                if (value != null && !RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
-                  request.header(name, value.toString());
-                }
-              });
-      HttpResponse<Void> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-      return Outcome.ofHttp(response.statusCode(), DeliveryResult.Status.DELIVERED);
-    } catch (HttpTimeoutException e) {
-      return Outcome.retryable("timeout");
-    } catch (IOException e) {
-      return Outcome.retryable("I/O " + e.getClass().getSimpleName());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Outcome.retryable("interrupted");
-    } catch (IllegalArgumentException e) {
-      return Outcome.permanent("invalid request: " + e.getClass().getSimpleName());
+    } catch (JsonProcessingException e) {
+      return CompletableFuture.completedFuture(Outcome.permanent("document not writable"));
     }
+    String timestamp = Long.toString(clock.instant().getEpochSecond());
+    // the signature headers win over a custom header of the same name
+    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    destination
+        .map("headers")
+        .forEach(
+            (name, value) -> {
+              if (value != null && !RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+                headers.put(name, value.toString());
+              }
+            });
+    headers.put("Content-Type", destination.string("contentType", "application/json"));
+    headers.put("Idempotency-Key", d.id());
+    headers.put("X-CDP-Timestamp", timestamp);
+    if (destination.secret() != null) {
+      headers.put("X-CDP-Signature", "sha256=" + sign(destination.secret(), timestamp, body));
+    }
+    return http.post(
+        destination,
+        destination.string("url"),
+        headers,
+        body,
+        destination.timeout(config.delivery().timeout()),
+        DeliveryResult.Status.DELIVERED);
   }
 
   /** Hex HMAC-SHA256 of {@code timestamp + "." + body}. */

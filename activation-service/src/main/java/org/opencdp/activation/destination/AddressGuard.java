@@ -60,6 +60,11 @@ public class AddressGuard {
    * refused here (nothing can be reached through it); {@code strictResolution} refuses it too.
    */
   public Optional<String> refuseUrl(String url, boolean strictResolution) {
+    Optional<String> invalid = refuseUrlShape(url);
+    return invalid.isPresent() ? invalid : refuseHost(URI.create(url).getHost(), strictResolution);
+  }
+
+  private static Optional<String> refuseUrlShape(String url) {
     URI uri;
     try {
       uri = URI.create(url);
@@ -76,7 +81,7 @@ public class AddressGuard {
     if (uri.getRawUserInfo() != null) {
       return Optional.of("credentials in the URL are not allowed; use the secret");
     }
-    return refuseHost(uri.getHost(), strictResolution);
+    return Optional.empty();
   }
 
   /**
@@ -105,24 +110,52 @@ public class AddressGuard {
 
   /** Why this host may not be contacted, or empty when it may (see {@link #refuseUrl}). */
   public Optional<String> refuseHost(String rawHost, boolean strictResolution) {
+    Target target = checkHost(rawHost);
+    if (target.unresolved()) {
+      return strictResolution ? Optional.of("the host does not resolve") : Optional.empty();
+    }
+    return Optional.ofNullable(target.refusal());
+  }
+
+  /**
+   * Where a send to this URL may connect, checked right before it: a refusal, a host that does not
+   * resolve now, or the checked address to connect to (null when the operator allowed the host, so
+   * the client may resolve it itself). Connecting to the checked address, not to a second lookup,
+   * leaves no window for the name to change in between.
+   */
+  public Target checkUrl(String url) {
+    Optional<String> invalid = refuseUrlShape(url);
+    if (invalid.isPresent()) {
+      return new Target(invalid.get(), false, null);
+    }
+    return checkHost(URI.create(url).getHost());
+  }
+
+  /** See {@link #checkUrl}. */
+  public record Target(String refusal, boolean unresolved, InetAddress address) {}
+
+  private Target checkHost(String rawHost) {
     String host = unbracket(rawHost.trim()).toLowerCase(Locale.ROOT);
     if (allowPrivate || allowedHosts.contains(host)) {
-      return Optional.empty();
+      return new Target(null, false, null);
     }
     InetAddress[] addresses;
     try {
       addresses = resolver.resolve(host);
     } catch (UnknownHostException e) {
-      return strictResolution ? Optional.of("the host does not resolve") : Optional.empty();
+      return new Target(null, true, null);
     }
     for (InetAddress address : addresses) {
       String kind = internalKind(address);
       if (kind != null
           && !allowedHosts.contains(address.getHostAddress().toLowerCase(Locale.ROOT))) {
-        return Optional.of("the host resolves to a " + kind + " address, which is not allowed");
+        return new Target(
+            "the host resolves to a " + kind + " address, which is not allowed", false, null);
       }
     }
-    return Optional.empty();
+    return addresses.length == 0
+        ? new Target(null, true, null)
+        : new Target(null, false, addresses[0]);
   }
 
   /** The kind of non-public address, or null for a public one. */

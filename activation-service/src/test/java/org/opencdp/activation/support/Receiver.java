@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -40,6 +41,14 @@ public final class Receiver {
 
     /** Calls (from the first) that wait {@code delayMillis} before answering. */
     public volatile int delayedCalls = Integer.MAX_VALUE;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+
+    /** Most requests this endpoint was answering at the same time. */
+    public int maxInFlight() {
+      return maxInFlight.get();
+    }
 
     Endpoint(String url, IntUnaryOperator status) {
       this.url = url;
@@ -102,14 +111,19 @@ public final class Receiver {
             new String(body, StandardCharsets.UTF_8),
             System.nanoTime()));
     int call = endpoint.received.size();
-    if (endpoint.delayMillis > 0 && call <= endpoint.delayedCalls) {
-      try {
-        Thread.sleep(endpoint.delayMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    endpoint.maxInFlight.accumulateAndGet(endpoint.inFlight.incrementAndGet(), Math::max);
+    try {
+      if (endpoint.delayMillis > 0 && call <= endpoint.delayedCalls) {
+        try {
+          Thread.sleep(endpoint.delayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
+      exchange.sendResponseHeaders(endpoint.status.applyAsInt(call), -1);
+    } finally {
+      endpoint.inFlight.decrementAndGet();
+      exchange.close();
     }
-    exchange.sendResponseHeaders(endpoint.status.applyAsInt(call), -1);
-    exchange.close();
   }
 }
