@@ -101,6 +101,21 @@ class ActivationBenchmark extends ActivationTestBase {
     long done = System.nanoTime();
     double seconds = (done - burstStart) / 1e9;
 
+    long duplicates =
+        hook.count()
+            - hook.received.stream().map(r -> r.header("Idempotency-Key")).distinct().count();
+    StringBuilder retried = new StringBuilder();
+    for (var row :
+        pool.preparedQuery(
+                "select attempts, coalesce(detail, '-') as detail, count(*) as n from act_delivery"
+                    + " where workspace_id = $1 and campaign_id = $2 group by attempts, detail"
+                    + " order by attempts")
+            .executeAndAwait(Tuple.of(WS, campaign))) {
+      retried.append(
+          String.format(
+              " [attempts %d, %s: %d]",
+              row.getInteger("attempts"), row.getString("detail"), row.getLong("n")));
+    }
     String report =
         String.format(
             "%n=== activation benchmark (mvn -B -ntp -pl activation-service -am verify -Pbenchmark"
@@ -108,6 +123,7 @@ class ActivationBenchmark extends ActivationTestBase {
                 + "latency segment entry -> webhook received, %d samples: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n"
                 + "burst of %d segment entries: produced in %.2f s, all webhooks received after %.2f s"
                 + " -> %.0f deliveries/s%n"
+                + "requests received twice (same Idempotency-Key): %d; rows by attempts and detail so far:%s%n"
                 + "host: %d cores; load average (1/5/15 min) at start %s, at end %s"
                 + " (other processes share the cores: compare runs only at similar load)%n",
             sorted.length,
@@ -118,6 +134,8 @@ class ActivationBenchmark extends ActivationTestBase {
             (produced - burstStart) / 1e9,
             seconds,
             BURST / seconds,
+            duplicates,
+            retried,
             Runtime.getRuntime().availableProcessors(),
             loadAtStart,
             loadAverage());

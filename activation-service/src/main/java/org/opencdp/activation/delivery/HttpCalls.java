@@ -47,7 +47,7 @@ public class HttpCalls {
 
   /**
    * POSTs {@code body}; the outcome follows {@link Outcome#ofHttp} (timeouts and I/O errors are
-   * retryable). The response body is discarded unread. Never completes exceptionally.
+   * retryable) of the response status; the body is discarded unread. Never completes exceptionally.
    */
   CompletionStage<Outcome> post(
       Destination destination,
@@ -72,6 +72,8 @@ public class HttpCalls {
               .setMethod(HttpMethod.POST)
               .setAbsoluteURI(url)
               .setFollowRedirects(false)
+              // waiting for a pooled connection is bounded too, not only the call itself
+              .setConnectTimeout(timeout.toMillis())
               .setTimeout(timeout.toMillis());
       if (address != null) {
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
@@ -86,8 +88,9 @@ public class HttpCalls {
     return client(destination)
         .request(options)
         .compose(request -> request.send(body))
-        .compose(response -> response.handler(ignored -> {}).end().map(v -> response.statusCode()))
-        .map(status -> Outcome.ofHttp(status, onSuccess))
+        // the status decides; the body is never read (Vert.x drops unread chunks), so no
+        // late failure while reading it can turn an accepted call into a retry
+        .map(response -> Outcome.ofHttp(response.statusCode(), onSuccess))
         .otherwise(HttpCalls::failure)
         .toCompletionStage();
   }

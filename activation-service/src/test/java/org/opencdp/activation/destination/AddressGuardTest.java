@@ -149,4 +149,28 @@ class AddressGuardTest {
     assertThat(guard.refuseUrl("https://hooks.example.test/", false)).isEmpty();
     assertThat(guard.refuseUrl("https://hooks.example.test/", true)).isPresent();
   }
+
+  @Test
+  void aSendConnectsToTheAddressCheckedForIt() {
+    AddressGuard.Target target =
+        guardResolvingTo("93.184.216.34").checkUrl("https://hooks.example/x");
+    assertThat(target.refusal()).isNull();
+    assertThat(target.address()).isEqualTo(ip("93.184.216.34"));
+
+    assertThat(guardResolvingTo("10.0.0.7").checkUrl("https://hooks.example/x").refusal())
+        .contains("private");
+    assertThat(guardResolvingTo("10.0.0.7").checkUrl("https://hooks.example/x").address()).isNull();
+    assertThat(guardResolvingTo("93.184.216.34").checkUrl("ftp://hooks.example/x").refusal())
+        .contains("http");
+
+    AddressGuard unresolvable =
+        new AddressGuard(
+            host -> {
+              throw new UnknownHostException(host);
+            },
+            false,
+            List.of());
+    assertThat(unresolvable.checkUrl("https://gone.example/x").unresolved()).isTrue();
+    assertThat(unresolvable.checkUrl("https://gone.example/x").address()).isNull();
+  }
 }
