@@ -3,6 +3,7 @@ package org.opencdp.identity.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of the identity-service itself ({@code cdp.identity.*}). */
 @ConfigMapping(prefix = "cdp.identity")
@@ -42,4 +43,23 @@ public interface IdentityConfig {
   /** How often expired processed-event records are deleted (read by the scheduler). */
   @WithDefault("1h")
   String cleanupInterval();
+
+  /**
+   * How long an erased identifier is remembered (as a keyed hash) so that events of the person
+   * still queued when they were erased cannot recreate it. Keep it above the retention (and worst
+   * lag) of {@code cdp.events.raw}.
+   */
+  @WithDefault("P30D")
+  Duration erasedRetention();
+
+  Crypto crypto();
+
+  /** Keys (from a Secret). */
+  interface Crypto {
+    /**
+     * Base64 HMAC-SHA256 key (at least 16 bytes) hashing erased identifiers. Absent: plain SHA-256
+     * with a warning at startup (guessable for low-entropy values such as e-mail addresses).
+     */
+    Optional<String> hmacKey();
+  }
 }

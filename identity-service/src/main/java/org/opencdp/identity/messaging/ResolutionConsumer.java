@@ -34,6 +34,9 @@ import org.opencdp.identity.service.resolution.Resolution;
  * the batch, and the processed-events table turns the replay into re-sends of the same results
  * (at-least-once, idempotent).
  *
+ * <p>An event whose every identifier was erased by a privacy request after the gateway received it
+ * ({@link Resolution.Outcome#ERASED}) is not published; it is counted and logged by message id.
+ *
  * <p>Unreadable events go to {@code cdp.events.raw.dlq} with the reason. Infrastructure failures
  * are retried with back-off; if they persist, the batch fails, the channel reports unhealthy and
  * nothing is committed: events are never dead-lettered because the database was down.
@@ -163,6 +166,13 @@ public class ResolutionConsumer {
 
   private void publish(
       EventEnvelope event, Resolution resolution, List<CompletableFuture<Void>> sends) {
+    if (resolution.outcome() == Resolution.Outcome.ERASED) {
+      // The message id and a count only: the event's identifiers are the erased person's.
+      Log.infof(
+          "event %s not published: its %d identifier(s) were erased after it was received",
+          event.messageId(), resolution.erasedIdentifiers());
+      return;
+    }
     resolution.changes().forEach(change -> sends.add(publisher.change(change)));
     sends.add(publisher.resolved(event.withProfileId(resolution.profileId())));
   }

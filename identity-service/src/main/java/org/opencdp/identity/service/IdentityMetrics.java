@@ -22,6 +22,8 @@ public class IdentityMetrics {
   private final Counter merges;
   private final Counter retries;
   private final Counter deadLetters;
+  private final Counter erasedDropped;
+  private final Counter erasedUnlinked;
 
   public IdentityMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -42,6 +44,18 @@ public class IdentityMetrics {
         Counter.builder("cdp.identity.dead.letters")
             .description("Raw events sent to the dead-letter topic")
             .register(registry);
+    this.erasedDropped = erasedEvents("dropped");
+    this.erasedUnlinked = erasedEvents("unlinked");
+  }
+
+  private Counter erasedEvents(String outcome) {
+    return Counter.builder("cdp.identity.events.erased")
+        .tag("outcome", outcome)
+        .description(
+            "Events received before a privacy erasure of identifiers they name, resolved after"
+                + " it: dropped (nothing else named, not published) or unlinked (resolved without"
+                + " the erased identifiers)")
+        .register(registry);
   }
 
   public void resolved(Resolution resolution, long nanos) {
@@ -51,6 +65,10 @@ public class IdentityMetrics {
         .increment();
     merges.increment(
         resolution.outcome() == Resolution.Outcome.REPLAYED ? 0 : resolution.changes().size());
+    if (resolution.erasedIdentifiers() > 0) {
+      (resolution.outcome() == Resolution.Outcome.ERASED ? erasedDropped : erasedUnlinked)
+          .increment();
+    }
   }
 
   public void rejected(Rejected rejected) {

@@ -6,6 +6,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -38,19 +40,27 @@ public class BatchStore {
   /** An identifier of a workspace. */
   public record Key(String workspaceId, Identifier identifier) {}
 
-  /** Owners of the identifiers read, and the processed events among those asked for. */
-  public record Read(Map<Key, String> owners, Map<String, String> processed) {}
+  /**
+   * Owners of the identifiers read, the processed events among those asked for, and the erasure
+   * times of the erased identifiers among the hashes asked for.
+   */
+  public record Read(
+      Map<Key, String> owners, Map<String, String> processed, Map<String, Instant> erased) {}
 
   public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
     return pool.withTransaction(work);
   }
 
   /**
-   * One statement: the owner of each identifier and the processed-events record of each event
-   * (idempotency), so both are read from the same snapshot.
+   * One statement: the owner of each identifier, the processed-events record of each event
+   * (idempotency) and the erasure record of each identifier hash ({@code erasedHashes}: hash to
+   * workspace), so all are read from the same snapshot.
    */
   public Uni<Read> read(
-      SqlConnection connection, Collection<Key> identifiers, Map<String, String> eventWorkspaces) {
+      SqlConnection connection,
+      Collection<Key> identifiers,
+      Map<String, String> eventWorkspaces,
+      Map<String, String> erasedHashes) {
     int n = identifiers.size();
     String[] workspaces = new String[n];
     String[] types = new String[n];
@@ -67,30 +77,46 @@ public class BatchStore {
     for (int e = 0; e < eventKeys.length; e++) {
       eventWs[e] = eventWorkspaces.get(eventKeys[e]);
     }
+    String[] hashes = erasedHashes.keySet().toArray(String[]::new);
+    String[] hashWs = new String[hashes.length];
+    for (int h = 0; h < hashes.length; h++) {
+      hashWs[h] = erasedHashes.get(hashes[h]);
+    }
     return connection
         .preparedQuery(
-            "SELECT i.workspace_id, i.type, i.value, i.profile_id"
+            "SELECT i.workspace_id, i.type, i.value, i.profile_id, CAST(NULL AS bigint)"
                 + " FROM unnest($1::varchar[], $2::varchar[], $3::varchar[]) AS k(ws, t, v)"
                 + " JOIN identity_identifier i"
                 + " ON i.workspace_id = k.ws AND i.type = k.t AND i.value = k.v"
-                + " UNION ALL SELECT p.workspace_id, NULL, p.event_key, p.profile_id"
+                + " UNION ALL SELECT p.workspace_id, NULL, p.event_key, p.profile_id, NULL"
                 + " FROM unnest($4::varchar[], $5::varchar[]) AS e(ws, event_key)"
                 + " JOIN identity_processed_event p"
-                + " ON p.event_key = e.event_key AND p.workspace_id = e.ws")
+                + " ON p.event_key = e.event_key AND p.workspace_id = e.ws"
+                + " UNION ALL SELECT x.workspace_id, NULL, x.identifier_hash, NULL,"
+                + " CAST(extract(epoch FROM x.erased_at) * 1000000 AS bigint)"
+                + " FROM unnest($6::varchar[], $7::varchar[]) AS h(ws, hash)"
+                + " JOIN identity_erased_identifier x"
+                + " ON x.identifier_hash = h.hash AND x.workspace_id = h.ws")
         .execute(
             Tuple.tuple()
                 .addArrayOfString(workspaces)
                 .addArrayOfString(types)
                 .addArrayOfString(values)
                 .addArrayOfString(eventWs)
-                .addArrayOfString(eventKeys))
+                .addArrayOfString(eventKeys)
+                .addArrayOfString(hashWs)
+                .addArrayOfString(hashes))
         .map(
             rows -> {
               Map<Key, String> owners = new HashMap<>();
               Map<String, String> processed = new HashMap<>();
+              Map<String, Instant> erased = new HashMap<>();
               for (Row row : rows) {
+                Long erasedMicros = row.getLong(4);
                 String type = row.getString(1);
-                if (type == null) {
+                if (erasedMicros != null) {
+                  erased.put(row.getString(2), Instant.EPOCH.plus(erasedMicros, ChronoUnit.MICROS));
+                } else if (type == null) {
                   processed.put(row.getString(2), row.getString(3));
                 } else {
                   owners.put(
@@ -98,7 +124,7 @@ public class BatchStore {
                       row.getString(3));
                 }
               }
-              return new Read(owners, processed);
+              return new Read(owners, processed, erased);
             });
   }
 

@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -99,18 +101,27 @@ public class IdentifierRepository implements PanacheRepositoryBase<IdentifierEnt
             });
   }
 
-  /** The owners of an event's identifiers and, if the event was processed before, its profile. */
-  public record ResolutionRead(Map<Identifier, String> owners, String processedProfileId) {}
+  /**
+   * The owners of an event's identifiers, its profile if the event was processed before, and the
+   * erasure times of those of its identifiers that a privacy request erased (by hash).
+   */
+  public record ResolutionRead(
+      Map<Identifier, String> owners, String processedProfileId, Map<String, Instant> erased) {}
 
   /**
-   * One round trip for the two reads every resolution needs after taking its locks: the owners of
-   * the identifiers and the idempotency record of the event.
+   * One round trip for the reads every resolution needs after taking its locks: the owners of the
+   * identifiers, the idempotency record of the event and the erasure records of the identifiers'
+   * hashes ({@code erasedHashes}, same workspace).
    */
   public Uni<ResolutionRead> readForResolution(
-      String workspaceId, Collection<Identifier> identifiers, String eventKey) {
+      String workspaceId,
+      Collection<Identifier> identifiers,
+      String eventKey,
+      Collection<String> erasedHashes) {
     StringBuilder sql =
         new StringBuilder(
-            "SELECT type, value, profile_id FROM identity_identifier WHERE workspace_id = :ws AND (");
+            "SELECT type, value, profile_id, CAST(NULL AS bigint) FROM identity_identifier"
+                + " WHERE workspace_id = :ws AND (");
     Map<String, Object> parameters = new HashMap<>();
     parameters.put("ws", workspaceId);
     parameters.put("key", eventKey);
@@ -127,8 +138,16 @@ public class IdentifierRepository implements PanacheRepositoryBase<IdentifierEnt
       index++;
     }
     sql.append(
-        ") UNION ALL SELECT NULL, NULL, profile_id FROM identity_processed_event"
+        ") UNION ALL SELECT NULL, NULL, profile_id, NULL FROM identity_processed_event"
             + " WHERE event_key = :key AND workspace_id = :ws");
+    if (!erasedHashes.isEmpty()) {
+      sql.append(
+          " UNION ALL SELECT NULL, identifier_hash, NULL,"
+              + " CAST(extract(epoch FROM erased_at) * 1000000 AS bigint)"
+              + " FROM identity_erased_identifier WHERE workspace_id = :ws"
+              + " AND identifier_hash IN (:hashes)");
+      parameters.put("hashes", List.copyOf(erasedHashes));
+    }
     return getSession()
         .chain(
             session -> {
@@ -139,15 +158,20 @@ public class IdentifierRepository implements PanacheRepositoryBase<IdentifierEnt
         .map(
             rows -> {
               Map<Identifier, String> owners = new HashMap<>();
+              Map<String, Instant> erased = new HashMap<>();
               String processed = null;
               for (Object[] row : rows) {
-                if (row[0] == null) {
+                if (row[3] != null) {
+                  erased.put(
+                      (String) row[1],
+                      Instant.EPOCH.plus(((Number) row[3]).longValue(), ChronoUnit.MICROS));
+                } else if (row[0] == null) {
                   processed = (String) row[2];
                 } else {
                   owners.put(new Identifier((String) row[0], (String) row[1]), (String) row[2]);
                 }
               }
-              return new ResolutionRead(owners, processed);
+              return new ResolutionRead(owners, processed, erased);
             });
   }
 

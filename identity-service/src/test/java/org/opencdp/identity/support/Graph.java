@@ -120,6 +120,27 @@ public class Graph {
     return new HashSet<>(identifiers);
   }
 
+  /** Runs service work on a Vert.x context of its own and waits for it. */
+  public <T> T run(Supplier<Uni<T>> work) {
+    return await(work);
+  }
+
+  /** An update statement on the identity tables in a transaction (parameters bound by name). */
+  public int execute(String sql, Map<String, Object> parameters) {
+    return await(
+        () ->
+            Panache.withTransaction(
+                () ->
+                    identifiers
+                        .getSession()
+                        .chain(
+                            session -> {
+                              var query = session.createNativeQuery(sql);
+                              parameters.forEach(query::setParameter);
+                              return query.executeUpdate();
+                            })));
+  }
+
   private <T> T await(Supplier<Uni<T>> work) {
     return contexts.run(work).await().atMost(Duration.ofSeconds(60));
   }

@@ -10,6 +10,7 @@ import org.opencdp.contracts.Identifier;
 import org.opencdp.identity.service.resolution.GraphChangedException;
 import org.opencdp.identity.service.resolution.Transactions;
 import org.opencdp.identity.store.AuditRepository;
+import org.opencdp.identity.store.ErasedIdentifierRepository;
 import org.opencdp.identity.store.ErasureStore;
 import org.opencdp.identity.store.IdentifierRepository;
 import org.opencdp.identity.store.ProfileRepository;
@@ -25,6 +26,10 @@ import org.opencdp.identity.store.ProfileRow;
  * <p>Leaves one audit entry per request ({@code PRIVACY_DELETE} or {@code PRIVACY_ANONYMIZE},
  * target {@code privacy request <id>}, the counts as reason): proof that the erasure happened,
  * without personal data. Running the same request again finds nothing and writes nothing.
+ *
+ * <p>Every erased identifier is remembered as a keyed hash with the erasure time and the request id
+ * ({@link ErasedIdentifiers}), in the same transaction: an event of the person the gateway accepted
+ * before the erasure but resolved after it is kept from recreating them.
  */
 @ApplicationScoped
 public class PersonErasure {
@@ -38,16 +43,22 @@ public class PersonErasure {
   private final IdentifierRepository identifiers;
   private final ProfileRepository profiles;
   private final AuditRepository audit;
+  private final ErasedIdentifierRepository erasedIdentifiers;
+  private final ErasedIdentifiers hashes;
 
   PersonErasure(
       ErasureStore store,
       IdentifierRepository identifiers,
       ProfileRepository profiles,
-      AuditRepository audit) {
+      AuditRepository audit,
+      ErasedIdentifierRepository erasedIdentifiers,
+      ErasedIdentifiers hashes) {
     this.store = store;
     this.identifiers = identifiers;
     this.profiles = profiles;
     this.audit = audit;
+    this.erasedIdentifiers = erasedIdentifiers;
+    this.hashes = hashes;
   }
 
   /**
@@ -60,7 +71,7 @@ public class PersonErasure {
             () ->
                 Panache.withTransaction(
                     () ->
-                        eraseLocked(workspaceId, profileId)
+                        eraseLocked(workspaceId, profileId, requestId)
                             .call(erased -> recordOnce(workspaceId, requestId, action, erased))))
         .onFailure(Transactions::isRetryable)
         .retry()
@@ -69,7 +80,7 @@ public class PersonErasure {
         .atMost(MAX_ATTEMPTS);
   }
 
-  private Uni<Erased> eraseLocked(String workspaceId, String profileId) {
+  private Uni<Erased> eraseLocked(String workspaceId, String profileId, String requestId) {
     return profiles
         .activeRoot(workspaceId, profileId)
         .chain(
@@ -89,6 +100,14 @@ public class PersonErasure {
                               // Under the row locks no identifier can join or leave these profiles.
                               .chain(() -> store.identifiersOf(workspaceId, family))
                               .call(values -> store.erase(workspaceId, family, values))
+                              .call(
+                                  values ->
+                                      erasedIdentifiers.record(
+                                          workspaceId,
+                                          values.stream()
+                                              .map(value -> hashes.hash(workspaceId, value))
+                                              .toList(),
+                                          requestId))
                               .map(values -> new Erased(family.size(), values.size()));
                         }));
   }

@@ -18,6 +18,7 @@ import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.identity.config.IdentityConfig;
 import org.opencdp.identity.service.IdentityMetrics;
+import org.opencdp.identity.service.privacy.ErasedIdentifiers;
 import org.opencdp.identity.store.BatchStore;
 import org.opencdp.identity.store.BatchStore.Key;
 
@@ -43,6 +44,10 @@ import org.opencdp.identity.store.BatchStore.Key;
  *       events of one batch that share a new identifier: the second is handed back too.
  *   <li>Idempotency: events already processed are handed back (replay path); the records of this
  *       batch are inserted with ON CONFLICT DO NOTHING in key order.
+ *   <li>Erased identifiers: the same first statement reads the erasure records of the batch's
+ *       identifiers (by keyed hash). An event naming an identifier erased at or after its receive
+ *       time is handed back: the per-event path leaves that identifier out (rare, so the fast path
+ *       only pays the hashes and one more join).
  * </ul>
  */
 @ApplicationScoped
@@ -50,6 +55,7 @@ public class FastPathResolver {
   private final IdentifierExtractor extractor;
   private final RuleService rules;
   private final BatchStore store;
+  private final ErasedIdentifiers erased;
   private final IdentityMetrics metrics;
   private final int maxAttempts;
 
@@ -57,11 +63,13 @@ public class FastPathResolver {
       IdentifierExtractor extractor,
       RuleService rules,
       BatchStore store,
+      ErasedIdentifiers erased,
       IdentityMetrics metrics,
       IdentityConfig config) {
     this.extractor = extractor;
     this.rules = rules;
     this.store = store;
+    this.erased = erased;
     this.metrics = metrics;
     this.maxAttempts = config.maxAttempts();
   }
@@ -129,8 +137,9 @@ public class FastPathResolver {
                 .replaceWith(found));
   }
 
-  /** One candidate event of the fast path. */
-  private record Candidate(EventEnvelope event, List<Identifier> identifiers, RuleSet rules) {
+  /** One candidate event of the fast path; {@code hashes} are the identifiers' erasure hashes. */
+  private record Candidate(
+      EventEnvelope event, List<Identifier> identifiers, List<String> hashes, RuleSet rules) {
     Key key(Identifier identifier) {
       return new Key(event.workspaceId(), identifier);
     }
@@ -141,16 +150,22 @@ public class FastPathResolver {
     List<List<Candidate>> candidates = extractLeading(groups, ruleSets);
     Set<Key> identifiers = new HashSet<>();
     Map<String, String> eventWorkspaces = new HashMap<>();
+    Map<String, String> hashWorkspaces = new HashMap<>();
     for (List<Candidate> group : candidates) {
       for (Candidate candidate : group) {
         candidate.identifiers().forEach(id -> identifiers.add(candidate.key(id)));
         eventWorkspaces.put(candidate.event().eventKey(), candidate.event().workspaceId());
+        candidate
+            .hashes()
+            .forEach(hash -> hashWorkspaces.put(hash, candidate.event().workspaceId()));
       }
     }
     if (identifiers.isEmpty()) {
       return Uni.createFrom().item(emptyResults(groups.size()));
     }
-    return store.read(tx, identifiers, eventWorkspaces).chain(read -> plan(tx, candidates, read));
+    return store
+        .read(tx, identifiers, eventWorkspaces, hashWorkspaces)
+        .chain(read -> plan(tx, candidates, read));
   }
 
   /** Per group, the leading events the fast path may take: readable, nothing rejected, no alias. */
@@ -172,7 +187,9 @@ public class FastPathResolver {
         }
         List<Identifier> ordered = new ArrayList<>(extraction.candidates());
         ordered.sort(ruleSet.resolutionOrder());
-        leading.add(new Candidate(event, ordered, ruleSet));
+        List<String> hashes = new ArrayList<>(ordered.size());
+        ordered.forEach(id -> hashes.add(erased.hash(event.workspaceId(), id)));
+        leading.add(new Candidate(event, ordered, hashes, ruleSet));
       }
       result.add(leading);
     }
@@ -188,6 +205,7 @@ public class FastPathResolver {
     List<List<Decision>> decisions = new ArrayList<>(candidates.size());
     List<Key> newIdentifiers = new ArrayList<>();
     Map<String, String> newEvents = new HashMap<>();
+    Map<String, String> newHashes = new HashMap<>();
     for (List<Candidate> group : candidates) {
       List<Decision> taken = new ArrayList<>();
       for (Candidate candidate : group) {
@@ -199,6 +217,7 @@ public class FastPathResolver {
         if (!decision.created().isEmpty()) {
           decision.created().forEach(id -> newIdentifiers.add(candidate.key(id)));
           newEvents.put(candidate.event().eventKey(), candidate.event().workspaceId());
+          candidate.hashes().forEach(hash -> newHashes.put(hash, candidate.event().workspaceId()));
         }
       }
       decisions.add(taken);
@@ -208,7 +227,7 @@ public class FastPathResolver {
     }
     return store
         .lock(tx, newIdentifiers)
-        .chain(() -> store.read(tx, newIdentifiers, newEvents))
+        .chain(() -> store.read(tx, newIdentifiers, newEvents, newHashes))
         .chain(underLocks -> write(tx, handBackRaced(decisions, underLocks)));
   }
 
@@ -216,6 +235,12 @@ public class FastPathResolver {
   private static Decision decide(Candidate candidate, BatchStore.Read read, Set<Key> claimed) {
     if (read.processed().containsKey(candidate.event().eventKey())) {
       return null;
+    }
+    for (String hash : candidate.hashes()) {
+      if (ErasedIdentifiers.belongsToErased(
+          candidate.event().receivedAt(), read.erased().get(hash))) {
+        return null;
+      }
     }
     Set<String> owners = new HashSet<>();
     int known = 0;
@@ -247,8 +272,8 @@ public class FastPathResolver {
   }
 
   /**
-   * Cuts each group before its first new visitor whose identifiers or idempotency record appeared
-   * between the first read and the locks (a concurrent transaction created them).
+   * Cuts each group before its first new visitor whose identifiers, idempotency record or erasure
+   * record appeared between the first read and the locks (a concurrent transaction created them).
    */
   private static List<List<Decision>> handBackRaced(
       List<List<Decision>> decisions, BatchStore.Read underLocks) {
@@ -264,7 +289,12 @@ public class FastPathResolver {
         boolean raced =
             underLocks.processed().containsKey(candidate.event().eventKey())
                 || decision.created().stream()
-                    .anyMatch(id -> underLocks.owners().containsKey(candidate.key(id)));
+                    .anyMatch(id -> underLocks.owners().containsKey(candidate.key(id)))
+                || candidate.hashes().stream()
+                    .anyMatch(
+                        hash ->
+                            ErasedIdentifiers.belongsToErased(
+                                candidate.event().receivedAt(), underLocks.erased().get(hash)));
         if (raced) {
           keep = i;
         }

@@ -19,6 +19,8 @@ import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.IdentityChange;
 import org.opencdp.identity.config.IdentityConfig;
 import org.opencdp.identity.service.IdentityMetrics;
+import org.opencdp.identity.service.privacy.ErasedIdentifiers;
+import org.opencdp.identity.store.ErasedIdentifierRepository;
 import org.opencdp.identity.store.IdentifierRepository;
 import org.opencdp.identity.store.MergeEntity;
 import org.opencdp.identity.store.MergeIdentifierRepository;
@@ -63,6 +65,13 @@ import org.opencdp.identity.store.SplitRepository;
  * violation or a serialisation failure, the transaction is retried from the start with jittered
  * back-off. The unique constraint on (workspace, type, value) remains the last line of defence.
  *
+ * <p>Erased identifiers: the read under the locks also finds the erasure records of the event's
+ * identifiers (by keyed hash). An identifier erased at or after the gateway received the event
+ * belongs to the erased person and takes no part in resolution; an event left without identifiers
+ * resolves to {@link Resolution.Outcome#ERASED} and writes nothing but the count on the erasure
+ * records. An erasure takes the same identifier locks, so it either committed before this read or
+ * waits for this transaction.
+ *
  * <p>Merges move the identifiers of the smaller profile (fewer identifiers; ties: the younger, then
  * the larger id) into the larger one through the (workspace, profile) index, so a merge costs in
  * proportion to the smaller side, never to the size of the graph.
@@ -78,6 +87,8 @@ public class IdentityResolver {
   private final RejectionRepository rejections;
   private final ProcessedEventRepository processed;
   private final SplitRepository splits;
+  private final ErasedIdentifiers erasedIdentifiers;
+  private final ErasedIdentifierRepository erasures;
   private final IdentityMetrics metrics;
   private final int maxAttempts;
 
@@ -91,6 +102,8 @@ public class IdentityResolver {
       RejectionRepository rejections,
       ProcessedEventRepository processed,
       SplitRepository splits,
+      ErasedIdentifiers erasedIdentifiers,
+      ErasedIdentifierRepository erasures,
       IdentityMetrics metrics,
       IdentityConfig config) {
     this.extractor = extractor;
@@ -102,6 +115,8 @@ public class IdentityResolver {
     this.rejections = rejections;
     this.processed = processed;
     this.splits = splits;
+    this.erasedIdentifiers = erasedIdentifiers;
+    this.erasures = erasures;
     this.metrics = metrics;
     this.maxAttempts = config.maxAttempts();
   }
@@ -148,26 +163,88 @@ public class IdentityResolver {
                                     + extraction.rejected().size()
                                     + " rejected by the workspace's rules"));
               }
+              Map<String, Identifier> byHash = new HashMap<>();
+              lockSet.forEach(id -> byHash.put(erasedIdentifiers.hash(workspaceId, id), id));
               return identifiers
                   .lockInKeyOrder(workspaceId, lockSet)
                   .chain(
-                      () -> identifiers.readForResolution(workspaceId, lockSet, event.eventKey()))
+                      () ->
+                          identifiers.readForResolution(
+                              workspaceId, lockSet, event.eventKey(), byHash.keySet()))
                   .chain(
-                      read ->
-                          read.processedProfileId() != null
-                              ? replay(workspaceId, event.eventKey(), read.processedProfileId())
-                              : fresh(event, extraction, ruleSet, read.owners()));
+                      read -> {
+                        if (read.processedProfileId() != null) {
+                          return replay(workspaceId, event.eventKey(), read.processedProfileId());
+                        }
+                        Map<Identifier, String> erased = erasedBefore(event, read.erased(), byHash);
+                        return fresh(event, extraction, ruleSet, read.owners(), erased);
+                      });
             });
   }
 
+  /**
+   * The event's identifiers that belong to an erased person (erased at or after the event was
+   * received), with their hashes.
+   */
+  private static Map<Identifier, String> erasedBefore(
+      EventEnvelope event, Map<String, Instant> erasedAt, Map<String, Identifier> byHash) {
+    Map<Identifier, String> erased = new HashMap<>();
+    erasedAt.forEach(
+        (hash, at) -> {
+          if (ErasedIdentifiers.belongsToErased(event.receivedAt(), at)) {
+            erased.put(byHash.get(hash), hash);
+          }
+        });
+    return erased;
+  }
+
   private Uni<Resolution> fresh(
-      EventEnvelope event, Extraction extraction, RuleSet ruleSet, Map<Identifier, String> owners) {
+      EventEnvelope event,
+      Extraction extraction,
+      RuleSet ruleSet,
+      Map<Identifier, String> owners,
+      Map<Identifier, String> erased) {
     String workspaceId = event.workspaceId();
     String eventKey = event.eventKey();
     return Uni.createFrom()
         .deferred(
             () -> {
               List<Identifier> candidates = candidates(extraction, owners, ruleSet);
+              // Only the identifiers the event would link (not an alias reading it does not use).
+              List<String> erasedHashes = new ArrayList<>();
+              candidates.forEach(
+                  candidate -> {
+                    if (erased.containsKey(candidate)) {
+                      erasedHashes.add(erased.get(candidate));
+                    }
+                  });
+              if (erasedHashes.isEmpty()) {
+                return resolveCandidates(event, extraction, ruleSet, owners, candidates);
+              }
+              candidates.removeAll(erased.keySet());
+              Uni<Void> counted = erasures.countLateEvent(workspaceId, erasedHashes);
+              if (candidates.isEmpty()) {
+                // Everything the event names was erased: it is the erased person's event. Not even
+                // its rule rejections are recorded (they would be values of the person).
+                return counted.replaceWith(Resolution.erased(erasedHashes.size()));
+              }
+              return counted
+                  .chain(() -> resolveCandidates(event, extraction, ruleSet, owners, candidates))
+                  .map(resolution -> resolution.withErasedIdentifiers(erasedHashes.size()));
+            });
+  }
+
+  private Uni<Resolution> resolveCandidates(
+      EventEnvelope event,
+      Extraction extraction,
+      RuleSet ruleSet,
+      Map<Identifier, String> owners,
+      List<Identifier> candidates) {
+    String workspaceId = event.workspaceId();
+    String eventKey = event.eventKey();
+    return Uni.createFrom()
+        .deferred(
+            () -> {
               Set<String> ownerProfiles = new TreeSet<>();
               boolean allKnown = true;
               for (Identifier candidate : candidates) {

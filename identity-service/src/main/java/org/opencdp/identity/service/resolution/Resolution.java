@@ -6,11 +6,31 @@ import org.opencdp.contracts.IdentityChange;
 /**
  * The outcome of resolving one event.
  *
- * @param profileId the profile the event belongs to
+ * @param profileId the profile the event belongs to; null when {@link Outcome#ERASED}
  * @param changes identity changes to publish (MERGED), in the order they happened
+ * @param erasedIdentifiers identifiers of the event left out because a privacy request erased them
+ *     after the event was received
  */
 public record Resolution(
-    String profileId, Outcome outcome, List<IdentityChange> changes, int rejectedIdentifiers) {
+    String profileId,
+    Outcome outcome,
+    List<IdentityChange> changes,
+    int rejectedIdentifiers,
+    int erasedIdentifiers) {
+
+  public Resolution(
+      String profileId, Outcome outcome, List<IdentityChange> changes, int rejectedIdentifiers) {
+    this(profileId, outcome, changes, rejectedIdentifiers, 0);
+  }
+
+  /** An event of an erased person: every identifier it names was erased after it was received. */
+  public static Resolution erased(int erasedIdentifiers) {
+    return new Resolution(null, Outcome.ERASED, List.of(), 0, erasedIdentifiers);
+  }
+
+  public Resolution withErasedIdentifiers(int erased) {
+    return new Resolution(profileId, outcome, changes, rejectedIdentifiers, erased);
+  }
 
   public enum Outcome {
     /** Every identifier was known and belonged to one profile. */
@@ -22,6 +42,11 @@ public record Resolution(
     /** The event joined profiles. */
     MERGED,
     /** The event was processed before; nothing changed. */
-    REPLAYED
+    REPLAYED,
+    /**
+     * The event belongs to a person erased after the gateway received it: nothing was linked or
+     * recorded and nothing is published.
+     */
+    ERASED
   }
 }

@@ -138,5 +138,15 @@ class IdentifierExtractorTest {
     public String cleanupInterval() {
       return "1h";
     }
+
+    @Override
+    public Duration erasedRetention() {
+      return Duration.ofDays(30);
+    }
+
+    @Override
+    public Crypto crypto() {
+      return java.util.Optional::empty;
+    }
   }
 }
