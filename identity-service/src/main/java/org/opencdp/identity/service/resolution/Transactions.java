@@ -19,6 +19,11 @@ public final class Transactions {
       if (current instanceof PgException pg) {
         return RETRYABLE_STATES.contains(pg.getSqlState());
       }
+      // Hibernate Reactive converts the client's PgException into a JDBCException (for example
+      // ConstraintViolationException) that no longer has it as a cause, only its SQL state.
+      if (current instanceof org.hibernate.JDBCException jdbc && jdbc.getSQLState() != null) {
+        return RETRYABLE_STATES.contains(jdbc.getSQLState());
+      }
       if (current instanceof org.hibernate.exception.LockAcquisitionException) {
         return true;
       }
