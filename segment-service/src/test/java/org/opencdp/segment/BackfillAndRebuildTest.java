@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.SegmentMembershipChanged;
+import org.opencdp.segment.membership.MembershipCache;
 import org.opencdp.segment.support.Api;
 import org.opencdp.segment.support.TestKafka;
 import org.opencdp.testsupport.KafkaResource;
@@ -41,6 +42,7 @@ class BackfillAndRebuildTest {
   private static final int PROFILES = 600;
 
   @Inject ReactiveRedisDataSource redis;
+  @Inject MembershipCache cache;
   @Inject Pool pool;
 
   /** Profiles with score = i % 100, plan gold for every 3rd; waits until all are held. */
@@ -207,7 +209,6 @@ class BackfillAndRebuildTest {
     redis.flushall().await().indefinitely();
     assertThat(Api.allMembers(REBUILD, "gold")).isEmpty();
     assertThat(Api.isMember(REBUILD, "gold", "p0")).isFalse();
-
     Map<String, Object> accepted =
         as(REBUILD)
             .post(base(REBUILD) + "/membership/rebuild")
@@ -232,6 +233,48 @@ class BackfillAndRebuildTest {
                     .map(SegmentMembershipChanged::changeId)
                     .distinct()
                     .count());
+  }
+
+  /**
+   * A flush racing a pipeline can leave a profile's own set naming a segment whose set lost the
+   * profile. The difference is taken against the profile's set, so only a rewrite (the rebuild's
+   * mode) repairs it.
+   */
+  @Test
+  void aRewriteRepairsASegmentSetThatLostAMemberTheProfileSetStillNames() {
+    String ws = "w-half-pair";
+    redis
+        .set(String.class)
+        .sadd(MembershipCache.profileKey(ws, "p0"), "gold")
+        .await()
+        .indefinitely();
+    var desired = List.of(new MembershipCache.Desired(ws, "p0", Set.of("gold")));
+
+    cache.sync(desired, false).await().indefinitely();
+    assertThat(
+            redis
+                .set(String.class)
+                .sismember(MembershipCache.segmentKey(ws, "gold"), "p0")
+                .await()
+                .indefinitely())
+        .as("a plain sync trusts the profile's set")
+        .isFalse();
+
+    cache.sync(desired, true).await().indefinitely();
+    assertThat(
+            redis
+                .set(String.class)
+                .sismember(MembershipCache.segmentKey(ws, "gold"), "p0")
+                .await()
+                .indefinitely())
+        .isTrue();
+    assertThat(
+            redis
+                .set(String.class)
+                .smembers(MembershipCache.profileKey(ws, "p0"))
+                .await()
+                .indefinitely())
+        .containsExactly("gold");
   }
 
   private static Map<String, Object> job(String jobId) {

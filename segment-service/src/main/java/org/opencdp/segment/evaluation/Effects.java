@@ -15,9 +15,10 @@ import org.opencdp.segment.membership.Timers;
 import org.opencdp.segment.messaging.MembershipPublisher;
 
 /**
- * What follows a committed evaluation: Redis membership and timers, then the Kafka messages of the
- * outbox rows. A Redis failure fails the caller (the message is retried; redelivery re-syncs the
- * profile); a Kafka failure leaves the rows for the {@link OutboxRelay}.
+ * What follows an evaluation: Redis membership and timers (inside its transaction), then the Kafka
+ * messages of the outbox rows (after the commit). A Redis failure fails the caller (the message is
+ * retried; redelivery re-syncs the profile); a Kafka failure leaves the rows for the {@link
+ * OutboxRelay}.
  */
 @ApplicationScoped
 public class Effects {
@@ -44,21 +45,28 @@ public class Effects {
   }
 
   /**
-   * Redis first (the caller fails if it fails); the Kafka messages are sent in the background: the
-   * rows are durable, so the input need not wait for Kafka's acknowledgement.
+   * Redis membership and timers, called inside the evaluation's transaction while its profile rows
+   * are locked. After the commit would be too late: two transactions on one profile (an event and a
+   * profile change arrive on different consumers) commit in lock order, but their Redis writes
+   * could land in the other order, and the older state would win in Redis. A Redis failure rolls
+   * the transaction back (the input is retried).
    */
-  public Uni<Void> apply(Evaluation evaluation) {
-    evaluation.changes.forEach(c -> metrics.changed(c.kind.name()));
+  public Uni<Void> applyToRedis(Evaluation evaluation) {
     return cache
-        .sync(evaluation.desired)
-        .chain(() -> timers.apply(evaluation.timers))
-        .invoke(
-            () -> {
-              if (!evaluation.changes.isEmpty()) {
-                List<MembershipChangeEntity> rows = List.copyOf(evaluation.changes);
-                contexts.run(() -> publish(rows)).subscribe().with(ignored -> {}, failure -> {});
-              }
-            });
+        .sync(evaluation.desired, evaluation.rewriteCache)
+        .chain(() -> timers.apply(evaluation.timers));
+  }
+
+  /**
+   * After the commit: the Kafka messages of the outbox rows, sent in the background (the rows are
+   * durable, so the input need not wait for Kafka's acknowledgement).
+   */
+  public void afterCommit(Evaluation evaluation) {
+    evaluation.changes.forEach(c -> metrics.changed(c.kind.name()));
+    if (!evaluation.changes.isEmpty()) {
+      List<MembershipChangeEntity> rows = List.copyOf(evaluation.changes);
+      contexts.run(() -> publish(rows)).subscribe().with(ignored -> {}, failure -> {});
+    }
   }
 
   /** Publishes in order, then marks the acknowledged ones; failures wait for the relay. */

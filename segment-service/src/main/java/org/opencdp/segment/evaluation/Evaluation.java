@@ -24,6 +24,7 @@ public final class Evaluation {
   final List<MembershipCache.Desired> desired = new ArrayList<>();
   final List<Request> timers = new ArrayList<>();
   int evaluated;
+  boolean rewriteCache;
 
   public Evaluation(Instant now) {
     this.now = now;
@@ -93,6 +94,11 @@ public final class Evaluation {
 
   public void cancelTimer(String workspaceId, String segmentId, String profileId) {
     Timers.plan(timers, new Timers.Timer(workspaceId, segmentId, profileId), null);
+  }
+
+  /** Redis may be wrong (a rebuild): write every membership again, not only the difference. */
+  public void rewriteCache() {
+    rewriteCache = true;
   }
 
   /** Redis must reflect {@code state}'s membership after the commit. */

@@ -271,12 +271,14 @@ public class ProfileEvaluator {
                                     locked -> {
                                       boolean write = work.apply(locked, segments, evaluation);
                                       metrics.evaluated("realtime", evaluation.evaluated);
-                                      if (!write) {
-                                        return Uni.createFrom().voidItem();
-                                      }
-                                      return persist(locked.values(), evaluation);
+                                      Uni<Void> persisted =
+                                          write
+                                              ? persist(locked.values(), evaluation)
+                                              : Uni.createFrom().voidItem();
+                                      return persisted.chain(
+                                          () -> effects.applyToRedis(evaluation));
                                     })))
-        .chain(() -> effects.apply(evaluation));
+        .invoke(() -> effects.afterCommit(evaluation));
   }
 
   private Uni<Map<String, Locked>> lockAll(String workspaceId, List<String> profileIds) {

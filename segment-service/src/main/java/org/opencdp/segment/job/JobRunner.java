@@ -180,12 +180,17 @@ public class JobRunner {
                                                                       .toLowerCase(
                                                                           java.util.Locale.ROOT),
                                                                   evaluation.evaluatedCount());
-                                                              return evaluation.changes().isEmpty()
-                                                                  ? Uni.createFrom().voidItem()
-                                                                  : history.insertAll(
-                                                                      evaluation.changes());
+                                                              Uni<Void> written =
+                                                                  evaluation.changes().isEmpty()
+                                                                      ? Uni.createFrom().voidItem()
+                                                                      : history.insertAll(
+                                                                          evaluation.changes());
+                                                              return written.chain(
+                                                                  () ->
+                                                                      effects.applyToRedis(
+                                                                          evaluation));
                                                             })))))
-        .chain(() -> effects.apply(evaluation))
+        .invoke(() -> effects.afterCommit(evaluation))
         .replaceWith(() -> more[0]);
   }
 
@@ -211,6 +216,9 @@ public class JobRunner {
           case REBUILD -> segments.all();
           case DELETE -> List.of();
         };
+    if (job.kind == JobEntity.Kind.REBUILD) {
+      evaluation.rewriteCache();
+    }
     int changesBefore = evaluation.changes().size();
     for (ProfileStateEntity row : rows) {
       ProfileState state = codec.decode(row);

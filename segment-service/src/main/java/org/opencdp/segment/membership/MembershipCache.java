@@ -26,11 +26,11 @@ public class MembershipCache {
     this.redis = redis;
   }
 
-  static String segmentKey(String workspaceId, String segmentId) {
+  public static String segmentKey(String workspaceId, String segmentId) {
     return "seg:{" + workspaceId + "}:s:" + segmentId;
   }
 
-  static String profileKey(String workspaceId, String profileId) {
+  public static String profileKey(String workspaceId, String profileId) {
     return "seg:{" + workspaceId + "}:p:" + profileId;
   }
 
@@ -76,6 +76,16 @@ public class MembershipCache {
    * profiles (one pipeline) and adds/removes only the differences (a second pipeline). Idempotent.
    */
   public Uni<Void> sync(Collection<Desired> profiles) {
+    return sync(profiles, false);
+  }
+
+  /**
+   * Like {@link #sync(Collection)}; with {@code rewrite} every desired membership is written again
+   * even where the profile's own set already names it. The profile's set is what the difference is
+   * taken against, so a segment set that lost a member while the profile's set kept it (a flush
+   * racing a pipeline, a pipeline cut half-way) is only repaired this way: the rebuild job uses it.
+   */
+  public Uni<Void> sync(Collection<Desired> profiles, boolean rewrite) {
     if (profiles.isEmpty()) {
       return Uni.createFrom().voidItem();
     }
@@ -99,7 +109,7 @@ public class MembershipCache {
                 for (Response r : responses.get(i)) {
                   actual.add(r.toString());
                 }
-                writes(d, actual, writes);
+                writes(d, actual, rewrite, writes);
               }
               return apply(writes);
             });
@@ -113,19 +123,10 @@ public class MembershipCache {
     return parts;
   }
 
-  /** Writes the membership of profiles whose cached state is known to be empty (after a flush). */
-  public Uni<Void> load(Collection<Desired> profiles) {
-    List<Request> writes = new ArrayList<>();
-    for (Desired d : profiles) {
-      writes(d, Set.of(), writes);
-    }
-    return apply(writes);
-  }
-
-  private static void writes(Desired d, Set<String> actual, List<Request> writes) {
+  private static void writes(Desired d, Set<String> actual, boolean rewrite, List<Request> writes) {
     String profileKey = profileKey(d.workspaceId(), d.profileId());
     for (String segment : d.segments()) {
-      if (!actual.contains(segment)) {
+      if (rewrite || !actual.contains(segment)) {
         writes.add(
             Request.cmd(Command.SADD).arg(segmentKey(d.workspaceId(), segment)).arg(d.profileId()));
         writes.add(Request.cmd(Command.SADD).arg(profileKey).arg(segment));
