@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.opencdp.launcher.LocalPlatform;
 import org.opencdp.launcher.ServiceProcess;
 import org.opencdp.testsupport.KafkaBroker;
+import org.opencdp.testsupport.RedisServer;
 
 /**
  * The whole platform, started once for every test class of the run ({@code
@@ -75,6 +76,11 @@ public final class Platform implements AutoCloseable {
 
   public KafkaBroker kafka() {
     return platform.kafka();
+  }
+
+  /** The Redis server every service shares, for the drill that flushes it. */
+  public RedisServer redis() {
+    return platform.redis();
   }
 
   public Path logs() {

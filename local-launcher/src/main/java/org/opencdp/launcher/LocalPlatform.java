@@ -59,6 +59,7 @@ public final class LocalPlatform implements AutoCloseable {
   private final List<AutoCloseable> infrastructure = new ArrayList<>();
   private final List<ServiceProcess> services = new ArrayList<>();
   private KafkaBroker kafka;
+  private RedisServer redis;
 
   private LocalPlatform(
       Path repository, Path state, List<Workspace> workspaces, boolean freePorts) {
@@ -116,7 +117,7 @@ public final class LocalPlatform implements AutoCloseable {
     PostgresServer postgres =
         keep(PostgresServer.start(state.resolve("postgres"), FreePorts.next()));
     DATABASES.forEach(postgres::createDatabase);
-    RedisServer redis = keep(RedisServer.start(FreePorts.next()));
+    redis = keep(RedisServer.start(FreePorts.next()));
     MongoWireServer mongo = keep(MongoWireServer.start(FreePorts.next()));
     say("  Kafka            " + kafka.bootstrapServers());
     say("  PostgreSQL       127.0.0.1:" + postgres.port() + " (databases " + DATABASES + ")");
@@ -249,6 +250,11 @@ public final class LocalPlatform implements AutoCloseable {
   /** The broker, for drills that stop or kill it. */
   public KafkaBroker kafka() {
     return kafka;
+  }
+
+  /** The Redis server, for drills that flush it. */
+  public RedisServer redis() {
+    return redis;
   }
 
   public Path state() {
