@@ -9,6 +9,7 @@ import static org.opencdp.e2e.Platform.SHOP;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opencdp.contracts.Topics;
@@ -75,7 +77,7 @@ class FailureDrillsIT {
       Set<String> eventMembers = awaitMembers(onEventCount, ours, expectedMembers);
       assertTimelinesHoldEachEventOnce(stream, profiles);
 
-      redisFlushedAndRebuilt(ours, computedMembers, eventMembers);
+      redisFlushedAndRebuilt(stream, profiles, ours, computedMembers, eventMembers);
       resendAfterDedupLoss(stream, kafka, raw, profiles, computedMembers, eventMembers);
     } finally {
       summary.add(0, "drills: " + chaos.drills());
@@ -251,7 +253,12 @@ class FailureDrillsIT {
   // ---- Redis ----------------------------------------------------------------------------------
 
   private void redisFlushedAndRebuilt(
-      Set<String> ours, Set<String> computedMembers, Set<String> eventMembers) throws Exception {
+      DrillStream stream,
+      Map<String, String> profiles,
+      Set<String> ours,
+      Set<String> computedMembers,
+      Set<String> eventMembers)
+      throws Exception {
     RedisFlush.flushAll(platform.redis().port());
     String job =
         shop.post(platform.url(SEGMENT) + "/v1/workspaces/shop/membership/rebuild", "{}")
@@ -275,9 +282,72 @@ class FailureDrillsIT {
     summary.add(
         "Redis FLUSHALL, membership rebuild job %s in %,d ms"
             .formatted(status, (System.nanoTime() - started) / 1_000_000));
+    JsonNode done = shop.get(platform.url(SEGMENT) + "/v1/workspaces/shop/jobs/" + job).expect(200);
+    summary.add(
+        "rebuild job: processed %s, entered %s, exited %s"
+            .formatted(
+                done.path("processed").asText(),
+                done.path("entered").asText(),
+                done.path("exited").asText()));
     assertThat(status).as("rebuild job " + job).isEqualTo("SUCCEEDED");
-    assertThat(members(onComputedTrait, ours)).as("after rebuild").isEqualTo(computedMembers);
-    assertThat(members(onEventCount, ours)).as("after rebuild").isEqualTo(eventMembers);
+    assertSameMembers(
+        onComputedTrait, members(onComputedTrait, ours), computedMembers, stream, profiles);
+    assertSameMembers(onEventCount, members(onEventCount, ours), eventMembers, stream, profiles);
+  }
+
+  /**
+   * Compares member sets by their difference (AssertJ prints at most 1,000 elements of a set), and
+   * explains the first few differing profiles: orders sent, the profile's computed trait, the
+   * segment's enter/exit history for the profile.
+   */
+  private void assertSameMembers(
+      String segmentId,
+      Set<String> actual,
+      Set<String> expected,
+      DrillStream stream,
+      Map<String, String> profiles) {
+    Set<String> missing = new TreeSet<>(expected);
+    missing.removeAll(actual);
+    Set<String> extra = new TreeSet<>(actual);
+    extra.removeAll(expected);
+    if (missing.isEmpty() && extra.isEmpty()) {
+      return;
+    }
+    Map<String, String> userByProfile = new HashMap<>();
+    profiles.forEach((user, profile) -> userByProfile.put(profile, user));
+    List<String> explained = new ArrayList<>();
+    Stream.concat(missing.stream(), extra.stream())
+        .limit(6)
+        .forEach(
+            profileId -> {
+              String userId = userByProfile.get(profileId);
+              JsonNode profile =
+                  shop.get(platform.url(PROFILE) + "/v1/profiles/" + profileId).expect(200);
+              JsonNode history =
+                  shop.get(
+                          platform.url(SEGMENT)
+                              + "/v1/workspaces/shop/segments/"
+                              + segmentId
+                              + "/history?profileId="
+                              + profileId
+                              + "&limit=20")
+                      .expect(200);
+              explained.add(
+                  "%s %s (%s): orders sent %d, profile %s, history %s"
+                      .formatted(
+                          missing.contains(profileId) ? "missing" : "extra",
+                          profileId,
+                          userId,
+                          stream.expectedOrders(userId),
+                          profile.path("computedTraits"),
+                          history));
+            });
+    explained.forEach(line -> summary.add("  " + line));
+    assertThat(explained)
+        .as(
+            "members of %s after the rebuild: %d missing, %d extra",
+            segmentId, missing.size(), extra.size())
+        .isEmpty();
   }
 
   /**
