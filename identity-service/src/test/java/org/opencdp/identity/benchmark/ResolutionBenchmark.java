@@ -82,8 +82,10 @@ class ResolutionBenchmark {
         "preloaded %,d identifiers (%,d profiles) in %.1f s",
         count("identity_identifier"), count("identity_profile"), seconds(loadStart));
 
-    run("warm-up per event", WARMUP);
-    run("resolver per event", EVENTS);
+    if (!Boolean.getBoolean("bench.skip-per-event")) {
+      run("warm-up per event", WARMUP);
+      run("resolver per event", EVENTS);
+    }
     runBatched("warm-up batched", WARMUP);
     runBatched("resolver batched", EVENTS);
     kafkaEndToEnd(KAFKA_EVENTS);
@@ -326,9 +328,11 @@ class ResolutionBenchmark {
       batch.add(nextEvent());
     }
     long before = kafka.countResolved(WS);
+    CpuMeter cpu = CpuMeter.start();
     long start = System.nanoTime();
     kafka.sendAll(batch);
     double produced = seconds(start);
+    ThreadCpu threads = ThreadCpu.start();
     org.awaitility.Awaitility.await()
         .pollInterval(Duration.ofMillis(200))
         .atMost(Duration.ofMinutes(20))
@@ -338,6 +342,14 @@ class ResolutionBenchmark {
         "kafka end to end: %,d events produced in %.1f s, all resolved and published after %.1f s:"
             + " %,.0f events/s (%s)",
         events, produced, elapsed, events / elapsed, loadAverage());
+    printCpu("kafka end to end", events, elapsed, cpu.stop());
+    threads.stop().entrySet().stream()
+        .limit(15)
+        .forEach(
+            group ->
+                print(
+                    "  after producing, CPU by thread group: %-60s %7.2f CPU-s %7.3f ms/event",
+                    group.getKey(), group.getValue() / 1e9, group.getValue() / 1e6 / events));
   }
 
   /**
