@@ -83,6 +83,10 @@ public final class Platform implements AutoCloseable {
     return platform.redis();
   }
 
+  public LocalPlatform launcher() {
+    return platform;
+  }
+
   public Path logs() {
     return platform.state().resolve("logs");
   }

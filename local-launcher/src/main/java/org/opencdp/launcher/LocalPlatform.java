@@ -48,7 +48,9 @@ public final class LocalPlatform implements AutoCloseable {
 
   static final Workspace DEMO = new Workspace(DEMO_WORKSPACE, DEMO_TOKEN, DEMO_WRITE_KEY);
 
-  private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+  // A loaded machine (CI, several builds at once) can need more: -Dcdp.ready-timeout-seconds.
+  private static final Duration READY_TIMEOUT =
+      Duration.ofSeconds(Long.getLong("cdp.ready-timeout-seconds", 300));
   private static final List<String> DATABASES =
       List.of("ingestion", "identity", "segment", "activation");
 
@@ -60,6 +62,7 @@ public final class LocalPlatform implements AutoCloseable {
   private final List<ServiceProcess> services = new ArrayList<>();
   private KafkaBroker kafka;
   private RedisServer redis;
+  private MongoWireServer mongo;
 
   private LocalPlatform(
       Path repository, Path state, List<Workspace> workspaces, boolean freePorts) {
@@ -118,7 +121,7 @@ public final class LocalPlatform implements AutoCloseable {
         keep(PostgresServer.start(state.resolve("postgres"), FreePorts.next()));
     DATABASES.forEach(postgres::createDatabase);
     redis = keep(RedisServer.start(FreePorts.next()));
-    MongoWireServer mongo = keep(MongoWireServer.start(FreePorts.next()));
+    mongo = keep(MongoWireServer.start(FreePorts.next()));
     say("  Kafka            " + kafka.bootstrapServers());
     say("  PostgreSQL       127.0.0.1:" + postgres.port() + " (databases " + DATABASES + ")");
     say("  Redis            " + redis.url());
@@ -252,9 +255,14 @@ public final class LocalPlatform implements AutoCloseable {
     return kafka;
   }
 
-  /** The Redis server, for drills that flush it. */
+  /** Redis, for drills that flush it and benchmarks that measure it raw. */
   public RedisServer redis() {
     return redis;
+  }
+
+  /** The MongoDB-wire test server (mongo-java-server, not MongoDB), for raw baselines. */
+  public MongoWireServer mongo() {
+    return mongo;
   }
 
   public Path state() {

@@ -83,6 +83,11 @@ public final class ServiceProcess {
     return log;
   }
 
+  /** The JVM's process id (to read its resident memory from /proc). */
+  public synchronized long pid() {
+    return process.pid();
+  }
+
   public synchronized boolean isAlive() {
     return process.isAlive();
   }

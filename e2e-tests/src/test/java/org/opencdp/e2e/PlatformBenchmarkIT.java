@@ -1,0 +1,658 @@
+package org.opencdp.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.opencdp.e2e.BenchReport.met;
+import static org.opencdp.e2e.BenchReport.ms;
+import static org.opencdp.e2e.BenchReport.num;
+import static org.opencdp.e2e.Platform.ACTIVATION;
+import static org.opencdp.e2e.Platform.GATEWAY;
+import static org.opencdp.e2e.Platform.IDENTITY;
+import static org.opencdp.e2e.Platform.PROFILE;
+import static org.opencdp.e2e.Platform.SEGMENT;
+import static org.opencdp.e2e.Platform.SHOP;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole platform under load, measured from outside through its public interfaces, next to the
+ * raw infrastructure of the same run (see docs/benchmarks.md). On demand only: {@code mvn -B -ntp
+ * -pl e2e-tests -am verify -Pe2e-benchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}. It
+ * asserts that every measurement ran, never that a target was met: the figures depend on the
+ * machine and are reported with its load average.
+ */
+@ExtendWith(Platform.Extension.class)
+class PlatformBenchmarkIT {
+  static final String COMMAND =
+      "mvn -B -ntp -pl e2e-tests -am verify -Pe2e-benchmark -Dtest=none"
+          + " -Dsurefire.failIfNoSpecifiedTests=false";
+  private static final int BATCH = 100;
+  private static final int LOAD_USERS = 5000;
+  private static final int TARGET_EVENTS_PER_SECOND = 3000;
+  private static final double TARGET_MEMBERSHIP_P99_MS = 500;
+  private static final double TARGET_RSS_MIB = 2048;
+
+  private final int rate = Integer.getInteger("bench.rate", TARGET_EVENTS_PER_SECOND);
+  private final Duration fixedRateTime =
+      Duration.ofSeconds(Integer.getInteger("bench.seconds", 60));
+  private final Duration ingestTime =
+      Duration.ofSeconds(Integer.getInteger("bench.ingest.seconds", 30));
+  private final int clients = Integer.getInteger("bench.clients", 8);
+  private final Duration lookupTime =
+      Duration.ofSeconds(Integer.getInteger("bench.lookup.seconds", 15));
+  private final Path reportFile =
+      Path.of(System.getProperty("bench.report", "../docs/benchmarks.md"));
+
+  private final Platform platform;
+  private final Http shop = new Http(SHOP.token());
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private final String run = Long.toString(System.currentTimeMillis(), 36);
+  private final String segmentId = "bench-signal-" + run;
+  private final String writeKeyAuth =
+      "Basic "
+          + Base64.getEncoder()
+              .encodeToString((SHOP.writeKey() + ":").getBytes(StandardCharsets.UTF_8));
+  private final AtomicLong messages = new AtomicLong();
+
+  PlatformBenchmarkIT(Platform platform) {
+    this.platform = platform;
+  }
+
+  /** What the open-loop phase did. */
+  record FixedRate(
+      Map<String, Long> signalSentAt,
+      long acceptedEvents,
+      long failedRequests,
+      double achievedPerSecond,
+      BenchRun.Latencies requests) {}
+
+  @Test
+  void wholePlatformFiguresNextToRawBaselines() throws Exception {
+    String loadAtStart = BenchMachine.loadAverage();
+    Instant date = Instant.now();
+    String bootstrap = platform.kafka().bootstrapServers();
+    raiseTheSourceRateLimit();
+    defineSegment();
+
+    try (BenchObservers.TimedWebhooks webhooks = new BenchObservers.TimedWebhooks()) {
+      defineEntryWebhook(webhooks.url());
+
+      say("ingest: %d clients, batches of %d, %s", clients, BATCH, ingestTime);
+      BenchRun.Result ingest =
+          BenchRun.closedLoop(clients, ingestTime, (t, i) -> sendBatch(loadBatch(null)));
+      say("ingest: %s events/s; raw Kafka producer baseline next", num(ingest.perSecond()));
+      BenchRun.Result kafka =
+          BenchBaselines.kafkaProducer(
+              bootstrap,
+              loadEvent("load-0", "m-baseline").getBytes(StandardCharsets.UTF_8),
+              (int) Math.max(10_000, Math.min(ingest.units(), 500_000)));
+      Duration drainedAfterIngest = awaitDrained(bootstrap, Duration.ofSeconds(180));
+
+      BenchObservers.MembershipWatcher watcher =
+          new BenchObservers.MembershipWatcher(bootstrap, segmentId);
+      FixedRate fixed;
+      Map<String, Long> lagAtEnd;
+      Map<String, String> profileOfUser;
+      BenchRun.Latencies toMembership = new BenchRun.Latencies();
+      BenchRun.Latencies toDelivery = new BenchRun.Latencies();
+      try {
+        say("fixed rate: %d events/s for %s (open loop)", rate, fixedRateTime);
+        fixed = sendAtFixedRate();
+        lagAtEnd = BenchObservers.consumerLag(bootstrap);
+        int signals = fixed.signalSentAt().size();
+        awaitQuiet(
+            "memberships", () -> watcher.enteredAt().size(), signals, Duration.ofSeconds(120));
+        profileOfUser = resolveProfiles(List.copyOf(fixed.signalSentAt().keySet()));
+        profileOfUser.forEach(
+            (user, profile) -> {
+              Long entered = watcher.enteredAt().get(profile);
+              if (entered != null) {
+                toMembership.add(entered - fixed.signalSentAt().get(user));
+              }
+            });
+        awaitQuiet(
+            "webhooks",
+            () -> webhooks.receivedAt().size(),
+            watcher.enteredAt().size(),
+            Duration.ofSeconds(90));
+        watcher
+            .enteredAt()
+            .forEach(
+                (profile, entered) -> {
+                  Long delivered = webhooks.receivedAt().get(profile);
+                  if (delivered != null) {
+                    toDelivery.add(Math.max(0, delivered - entered));
+                  }
+                });
+      } finally {
+        watcher.close();
+      }
+      Duration drainedAfterFixedRate = awaitDrained(bootstrap, Duration.ofSeconds(120));
+
+      List<String> users = List.copyOf(profileOfUser.keySet());
+      List<String> profiles = List.copyOf(profileOfUser.values());
+      say("lookups over %d profiles, %d clients, %s each", profiles.size(), clients, lookupTime);
+      BenchRun.Result byId =
+          lookups(i -> platform.url(PROFILE) + "/v1/profiles/" + profiles.get(i % profiles.size()));
+      BenchRun.Result byIdentifier =
+          lookups(
+              i -> platform.url(PROFILE) + "/v1/profiles/user_id:" + users.get(i % users.size()));
+      BenchRun.Result mongo =
+          BenchBaselines.mongoFindById(
+              platform.launcher().mongo().connectionString(),
+              Math.max(1000, profiles.size()),
+              clients,
+              lookupTime);
+      BenchRun.Result isMember =
+          BenchRun.closedLoop(
+              clients,
+              lookupTime,
+              (t, i) -> {
+                String url =
+                    platform.url(SEGMENT)
+                        + "/v1/workspaces/shop/segments/"
+                        + segmentId
+                        + "/members/"
+                        + profiles.get((int) ((i * 7919 + t) % profiles.size()));
+                HttpResponse<String> answer = get(url);
+                return answer.statusCode() == 200 && answer.body().contains("true") ? 1 : 0;
+              });
+      BenchRun.Result redis =
+          BenchBaselines.redisSismember(
+              platform.launcher().redis().port(),
+              Math.max(1000, profiles.size()),
+              clients,
+              lookupTime);
+
+      Map<String, Double> rss = new java.util.LinkedHashMap<>();
+      Platform.SERVICES.forEach(s -> rss.put(s, BenchMachine.rssMiB(platform.service(s).pid())));
+      String loadAtEnd = BenchMachine.loadAverage();
+
+      report(
+              date,
+              loadAtStart,
+              loadAtEnd,
+              ingest,
+              kafka,
+              drainedAfterIngest,
+              fixed,
+              lagAtEnd,
+              drainedAfterFixedRate,
+              toMembership,
+              toDelivery,
+              byId,
+              byIdentifier,
+              mongo,
+              isMember,
+              redis,
+              rss)
+          .printAndWrite(reportFile);
+
+      // The measurement ran (targets are reported, never asserted).
+      assertThat(ingest.units()).as("events accepted in the ingest phase").isPositive();
+      assertThat(kafka.units()).as("raw producer records").isPositive();
+      assertThat(fixed.acceptedEvents()).as("events accepted at the fixed rate").isPositive();
+      assertThat(toMembership.count()).as("event -> membership samples").isPositive();
+      assertThat(toDelivery.count()).as("entry -> delivery samples").isPositive();
+      assertThat(byId.units()).as("lookups by id").isPositive();
+      assertThat(byIdentifier.units()).as("lookups by identifier").isPositive();
+      assertThat(mongo.units()).as("raw find by _id").isPositive();
+      assertThat(isMember.units()).as("membership checks").isPositive();
+      assertThat(redis.units()).as("raw SISMEMBER").isPositive();
+      assertThat(rss.values()).as("RSS of each service").allMatch(v -> v > 0);
+    }
+  }
+
+  // ---- setup ---------------------------------------------------------------------------------
+
+  /** The default per-source limit (5,000 events/s) would otherwise cap the ingest phase. */
+  private void raiseTheSourceRateLimit() {
+    Http.Response answer =
+        shop.put(
+            platform.url(GATEWAY) + "/api/v1/workspaces/shop/sources/website",
+            """
+            {"name":"Website","rateLimitPerSecond":1000000}""");
+    say("source rate limit raised: HTTP %d", answer.status());
+  }
+
+  private void defineSegment() {
+    shop.post(
+            platform.url(SEGMENT) + "/v1/workspaces/shop/segments",
+            """
+            {"id":"%s","name":"Bench signal","condition":{"event":"Bench Signal"}}"""
+                .formatted(segmentId))
+        .expect(201);
+  }
+
+  private void defineEntryWebhook(String url) {
+    String destination =
+        shop.post(
+                platform.url(ACTIVATION) + "/v1/workspaces/shop/destinations",
+                """
+                {"name":"Bench webhook %s","type":"WEBHOOK","config":{"url":"%s"},
+                 "secret":"bench-webhook-signing-secret"}"""
+                    .formatted(run, url))
+            .expect(201)
+            .path("id")
+            .asText();
+    shop.post(
+            platform.url(ACTIVATION) + "/v1/workspaces/shop/campaigns",
+            """
+            {"name":"Bench entry %s","consentCategory":"marketing",
+             "trigger":{"type":"SEGMENT_ENTERED","segmentId":"%s"},
+             "steps":[{"type":"SEND","destinationId":"%s","template":"entered {segment.name}"}]}"""
+                .formatted(run, segmentId, destination))
+        .expect(201);
+  }
+
+  // ---- traffic -------------------------------------------------------------------------------
+
+  /** A batch of load events from known users, the first one a signal event when a user is given. */
+  private String loadBatch(String signalUser) {
+    StringBuilder body = new StringBuilder(BATCH * 200).append("{\"batch\":[");
+    for (int e = 0; e < BATCH; e++) {
+      if (e > 0) {
+        body.append(',');
+      }
+      String messageId = "m-" + run + "-" + messages.incrementAndGet();
+      if (e == 0 && signalUser != null) {
+        body.append(
+            """
+            {"type":"track","event":"Bench Signal","userId":"%s","messageId":"%s",\
+            "properties":{"sample":true},\
+            "context":{"consent":{"categoryPreferences":{"marketing":true}}}}"""
+                .formatted(signalUser, messageId));
+      } else {
+        int user = (int) ((messages.get() * 7919) % LOAD_USERS);
+        body.append(loadEvent("load-" + run + "-" + user, messageId));
+      }
+    }
+    return body.append("]}").toString();
+  }
+
+  private static String loadEvent(String userId, String messageId) {
+    return """
+        {"type":"track","event":"Bench Load","userId":"%s","messageId":"%s",\
+        "properties":{"sku":"sku-42","price":9.99,"currency":"EUR"}}"""
+        .formatted(userId, messageId);
+  }
+
+  private HttpRequest batchRequest(String body) {
+    return HttpRequest.newBuilder(URI.create(platform.url(GATEWAY) + "/v1/batch"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", writeKeyAuth)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  /** Events accepted by one synchronous batch, 0 when refused. */
+  private int sendBatch(String body) throws Exception {
+    HttpResponse<String> answer =
+        client.send(batchRequest(body), HttpResponse.BodyHandlers.ofString());
+    return answer.statusCode() == 200
+        ? Http.JSON.readTree(answer.body()).path("accepted").asInt()
+        : 0;
+  }
+
+  /**
+   * Open loop: batch b leaves at start + b × interval whether or not earlier answers came back, so
+   * a slow pipeline shows as latency instead of as a lower offered rate. Latencies count from the
+   * intended send time.
+   */
+  private FixedRate sendAtFixedRate() {
+    long interval = 1_000_000_000L * BATCH / rate;
+    long batches = fixedRateTime.toSeconds() * rate / BATCH;
+    Map<String, Long> signalSentAt = new ConcurrentHashMap<>();
+    BenchRun.Latencies requests = new BenchRun.Latencies();
+    AtomicLong accepted = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    AtomicLong lastAnswer = new AtomicLong();
+    List<CompletableFuture<?>> inFlight = new ArrayList<>();
+    long start = System.nanoTime() + 100_000_000L;
+    for (long b = 0; b < batches; b++) {
+      long intended = start + b * interval;
+      String signalUser = "sig-" + run + "-" + b;
+      String body = loadBatch(signalUser);
+      for (long wait = intended - System.nanoTime();
+          wait > 0;
+          wait = intended - System.nanoTime()) {
+        LockSupport.parkNanos(wait);
+      }
+      signalSentAt.put(signalUser, intended);
+      inFlight.add(
+          client
+              .sendAsync(batchRequest(body), HttpResponse.BodyHandlers.ofString())
+              .whenComplete(
+                  (answer, error) -> {
+                    long now = System.nanoTime();
+                    requests.add(now - intended);
+                    lastAnswer.accumulateAndGet(now, Math::max);
+                    if (error == null && answer.statusCode() == 200) {
+                      accepted.addAndGet(acceptedOf(answer.body()));
+                    } else {
+                      failed.incrementAndGet();
+                    }
+                  }));
+    }
+    try {
+      CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+          .exceptionally(e -> null)
+          .get(90, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      say("fixed rate: not every request answered within 90 s: %s", e);
+    }
+    double seconds = (lastAnswer.get() - start) / 1e9;
+    return new FixedRate(
+        signalSentAt, accepted.get(), failed.get(), accepted.get() / seconds, requests);
+  }
+
+  private static int acceptedOf(String body) {
+    try {
+      return Http.JSON.readTree(body).path("accepted").asInt();
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  // ---- waiting and reading back ---------------------------------------------------------------
+
+  /** Until no consumer group of the platform lags (or the limit): how long catching up took. */
+  private static Duration awaitDrained(String bootstrap, Duration limit) {
+    long start = System.nanoTime();
+    long deadline = start + limit.toNanos();
+    Map<String, Long> lag = BenchObservers.consumerLag(bootstrap);
+    while (lag.values().stream().mapToLong(Long::longValue).sum() > 0
+        && System.nanoTime() < deadline) {
+      sleep(Duration.ofSeconds(2));
+      lag = BenchObservers.consumerLag(bootstrap);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    say("consumer lag after %d s: %s", took.toSeconds(), lag);
+    return took;
+  }
+
+  /** Until {@code count} reaches {@code expected}, stops growing for 20 s, or the limit passes. */
+  private static void awaitQuiet(String what, IntSupplier count, int expected, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    int last = -1;
+    long lastGrowth = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      int now = count.getAsInt();
+      if (now >= expected) {
+        break;
+      }
+      if (now != last) {
+        last = now;
+        lastGrowth = System.nanoTime();
+      } else if (System.nanoTime() - lastGrowth > Duration.ofSeconds(20).toNanos()) {
+        break;
+      }
+      sleep(Duration.ofMillis(500));
+    }
+    say("%s: %d of %d", what, count.getAsInt(), expected);
+  }
+
+  /** user id → profile id from the identity-service, for the signal users that have one. */
+  private Map<String, String> resolveProfiles(List<String> users) throws InterruptedException {
+    Map<String, String> profiles = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    for (String user : users) {
+      pool.execute(
+          () -> {
+            Http.Response answer =
+                shop.get(
+                    platform.url(IDENTITY) + "/v1/workspaces/shop/identifiers/user_id/" + user);
+            if (answer.status() == 200) {
+              profiles.put(user, answer.json().path("profileId").asText());
+            }
+          });
+    }
+    pool.shutdown();
+    pool.awaitTermination(5, TimeUnit.MINUTES);
+    say("profiles of signal users: %d of %d", profiles.size(), users.size());
+    return profiles;
+  }
+
+  private BenchRun.Result lookups(java.util.function.IntFunction<String> url) {
+    return BenchRun.closedLoop(
+        clients,
+        lookupTime,
+        (t, i) -> get(url.apply((int) ((i * 7919 + t) & 0x7fffffff))).statusCode() == 200 ? 1 : 0);
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + SHOP.token())
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  // ---- the report ----------------------------------------------------------------------------
+
+  private BenchReport report(
+      Instant date,
+      String loadAtStart,
+      String loadAtEnd,
+      BenchRun.Result ingest,
+      BenchRun.Result kafka,
+      Duration drainedAfterIngest,
+      FixedRate fixed,
+      Map<String, Long> lagAtEnd,
+      Duration drainedAfterFixedRate,
+      BenchRun.Latencies toMembership,
+      BenchRun.Latencies toDelivery,
+      BenchRun.Result byId,
+      BenchRun.Result byIdentifier,
+      BenchRun.Result mongo,
+      BenchRun.Result isMember,
+      BenchRun.Result redis,
+      Map<String, Double> rss) {
+    double rssTotal = rss.values().stream().mapToDouble(Double::doubleValue).sum();
+    int signals = fixed.signalSentAt().size();
+    BenchReport report = new BenchReport();
+    report
+        .line("# Whole-platform benchmark")
+        .line("")
+        .line("Written by `PlatformBenchmarkIT` (e2e-tests). Command, from the repository root:")
+        .line("")
+        .line("```")
+        .line(COMMAND)
+        .line("```")
+        .line("")
+        .line(
+            "Options (`-D`): `bench.rate` (events/s of the fixed-rate phase, "
+                + "default 3000), `bench.seconds` (60), `bench.ingest.seconds` (30), "
+                + "`bench.clients` (8), `bench.lookup.seconds` (15).")
+        .line("")
+        .line(
+            "The five services run as processes from their `target/quarkus-app` (-Xmx384m, "
+                + "SerialGC, as the local launcher starts them) on real Kafka, PostgreSQL and "
+                + "Redis and the MongoDB-wire test server (mongo-java-server, an in-memory test "
+                + "double, **not MongoDB**), all on this one machine together with the load "
+                + "generator. Figures are only meaningful on an otherwise idle machine: check the "
+                + "load average below.");
+    report.heading("Machine and run");
+    List<List<String>> machine = new ArrayList<>();
+    machine.add(List.of("date", date.toString()));
+    BenchMachine.describe().forEach((k, v) -> machine.add(List.of(k, v)));
+    machine.add(
+        List.of(
+            "settings",
+            "bench.rate=%d bench.seconds=%d bench.ingest.seconds=%d bench.clients=%d bench.lookup.seconds=%d"
+                .formatted(
+                    rate,
+                    fixedRateTime.toSeconds(),
+                    ingestTime.toSeconds(),
+                    clients,
+                    lookupTime.toSeconds())));
+    machine.add(List.of("load average at start (1, 5, 15 min)", loadAtStart));
+    machine.add(List.of("load average at end (1, 5, 15 min)", loadAtEnd));
+    report.table(List.of("", ""), machine);
+
+    report.heading("Targets (2 cores)");
+    report.table(
+        List.of("target", "measured", ""),
+        List.of(
+            List.of(
+                "pipeline sustains 3,000 events/s",
+                num(fixed.achievedPerSecond())
+                    + " events/s accepted at an offered "
+                    + rate
+                    + "/s; lag at the end "
+                    + sum(lagAtEnd),
+                met(
+                    rate >= TARGET_EVENTS_PER_SECOND
+                        && fixed.achievedPerSecond() >= 0.99 * TARGET_EVENTS_PER_SECOND
+                        && fixed.failedRequests() == 0
+                        && toMembership.count() == signals)),
+            List.of(
+                "event -> membership p99 < 500 ms",
+                ms(toMembership.ms(0.99)),
+                met(
+                    toMembership.count() == signals
+                        && toMembership.ms(0.99) < TARGET_MEMBERSHIP_P99_MS)),
+            List.of(
+                "five services < 2 GB RSS together",
+                num(rssTotal) + " MiB",
+                met(rssTotal > 0 && rssTotal < TARGET_RSS_MIB))));
+
+    report.heading("Ingest (closed loop, batches of 100)");
+    report.table(
+        List.of("", "events/s", "p50", "p99", "failed requests", "clients"),
+        List.of(
+            List.of(
+                "gateway `POST /v1/batch`",
+                num(ingest.perSecond()),
+                ms(ingest.latencies().ms(0.5)),
+                ms(ingest.latencies().ms(0.99)),
+                "" + ingest.errors(),
+                "" + clients),
+            List.of(
+                "raw: KafkaProducer (acks=all, idempotent, lz4), a load event JSON per record, latency per record",
+                num(kafka.perSecond()),
+                ms(kafka.latencies().ms(0.5)),
+                ms(kafka.latencies().ms(0.99)),
+                "" + kafka.errors(),
+                "1")));
+    report
+        .line("")
+        .line(
+            "Consumers caught up with the ingest phase in "
+                + drainedAfterIngest.toSeconds()
+                + " s.");
+
+    report.heading("Event -> segment membership at a fixed rate (open loop)");
+    report
+        .line(
+            "Offered: "
+                + rate
+                + " events/s for "
+                + fixedRateTime.toSeconds()
+                + " s in batches of "
+                + BATCH
+                + "; the first event of each batch is a `Bench Signal` of a new user, "
+                + "which makes that user's profile enter a segment (`{\"event\":\"Bench Signal\"}`). "
+                + "Latency: intended send time -> the ENTERED change read from "
+                + "`cdp.segments.membership` by a plain consumer.")
+        .line("");
+    report.table(
+        List.of("", "value"),
+        List.of(
+            List.of("events accepted/s (achieved)", num(fixed.achievedPerSecond())),
+            List.of("failed batch requests", "" + fixed.failedRequests()),
+            List.of(
+                "batch request p50 / p99",
+                ms(fixed.requests().ms(0.5)) + " / " + ms(fixed.requests().ms(0.99))),
+            List.of("signal events / memberships seen", signals + " / " + toMembership.count()),
+            List.of("event -> membership p50", ms(toMembership.ms(0.5))),
+            List.of("event -> membership p99", ms(toMembership.ms(0.99))),
+            List.of("event -> membership max", ms(toMembership.ms(1.0))),
+            List.of("consumer lag at the end of sending", lagAtEnd.toString()),
+            List.of("caught up after the phase in", drainedAfterFixedRate.toSeconds() + " s")));
+
+    report.heading("Entry -> delivery (webhook campaign on segment entry)");
+    report
+        .line("From the ENTERED change read from Kafka to the webhook request arriving here.")
+        .line("");
+    report.table(
+        List.of("deliveries / entries", "p50", "p99"),
+        List.of(
+            List.of(
+                toDelivery.count() + " / " + toMembership.count(),
+                ms(toDelivery.ms(0.5)),
+                ms(toDelivery.ms(0.99)))));
+
+    report.heading(
+        "Lookups (closed loop, " + clients + " clients, " + lookupTime.toSeconds() + " s each)");
+    report.table(
+        List.of("", "per second", "p50", "p99", "failed"),
+        List.of(
+            row("profile by id `GET /v1/profiles/{id}`", byId),
+            row("profile by identifier `GET /v1/profiles/user_id:{id}`", byIdentifier),
+            row(
+                "raw: find by _id on the MongoDB-wire test server (mongo-java-server, not MongoDB)",
+                mongo),
+            row("membership check `GET .../segments/{id}/members/{profile}`", isMember),
+            row("raw: Redis SISMEMBER (one connection per client)", redis)));
+
+    report.heading("Memory (VmRSS at the end of the run)");
+    List<List<String>> memory = new ArrayList<>();
+    rss.forEach((service, mib) -> memory.add(List.of(service, num(mib) + " MiB")));
+    memory.add(List.of("**total**", num(rssTotal) + " MiB (target < 2,048 MiB)"));
+    report.table(List.of("service", "RSS"), memory);
+    return report;
+  }
+
+  private static List<String> row(String what, BenchRun.Result result) {
+    return List.of(
+        what,
+        num(result.perSecond()),
+        ms(result.latencies().ms(0.5)),
+        ms(result.latencies().ms(0.99)),
+        "" + result.errors());
+  }
+
+  private static long sum(Map<String, Long> lag) {
+    return lag.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.printf("[bench] " + format + "%n", args);
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
