@@ -26,6 +26,30 @@ public record PrivacyStatus(
     FAILED
   }
 
+  /** {@code service}'s answer to {@code request}. */
+  public static PrivacyStatus answer(
+      PrivacyRequest request, String service, State state, String detail, Instant at) {
+    return new PrivacyStatus(
+        request.requestId(), request.workspaceId(), service, state, detail, at);
+  }
+
+  /**
+   * {@code service}'s FAILED answer after its retries: the failure's type only (a message may quote
+   * personal data), and that sending the request again retries it.
+   */
+  public static PrivacyStatus failed(
+      PrivacyRequest request, String service, Throwable failure, Instant at) {
+    return answer(
+        request,
+        service,
+        State.FAILED,
+        service
+            + " could not carry out the request ("
+            + failure.getClass().getSimpleName()
+            + "); sending it again retries it",
+        at);
+  }
+
   public String partitionKey() {
     return workspaceId + ":" + requestId;
   }

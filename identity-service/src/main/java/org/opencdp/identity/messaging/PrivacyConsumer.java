@@ -92,25 +92,14 @@ public class PrivacyConsumer {
               Log.errorf(
                   "privacy request %s (%s) failed: %s",
                   request.requestId(), request.kind(), failure.getClass().getName());
-              return answer(
-                  request,
-                  PrivacyStatus.State.FAILED,
-                  PrivacyService.SERVICE_NAME
-                      + " could not carry out the request ("
-                      + failure.getClass().getSimpleName()
-                      + "); sending it again retries it");
+              return PrivacyStatus.failed(
+                  request, PrivacyService.SERVICE_NAME, failure, Instant.now());
             });
   }
 
   private static PrivacyStatus answer(
       PrivacyRequest request, PrivacyStatus.State state, String detail) {
-    return new PrivacyStatus(
-        request.requestId(),
-        request.workspaceId(),
-        PrivacyService.SERVICE_NAME,
-        state,
-        detail,
-        Instant.now());
+    return PrivacyStatus.answer(request, PrivacyService.SERVICE_NAME, state, detail, Instant.now());
   }
 
   private static Uni<Void> poison(String reason) {

@@ -69,24 +69,15 @@ public class PrivacyConsumer {
               Log.errorf(
                   "privacy request %s (%s) failed: %s",
                   request.requestId(), request.kind(), failure.getClass().getName());
-              return answer(
-                  request,
-                  PrivacyStatus.State.FAILED,
-                  "segment-service could not carry out the request ("
-                      + failure.getClass().getSimpleName()
-                      + "); sending it again retries it");
+              return PrivacyStatus.failed(
+                  request, PrivacyService.SERVICE_NAME, failure, clock.instant());
             })
         .chain(status::publish);
   }
 
   private PrivacyStatus answer(PrivacyRequest request, PrivacyStatus.State state, String detail) {
-    return new PrivacyStatus(
-        request.requestId(),
-        request.workspaceId(),
-        PrivacyService.SERVICE_NAME,
-        state,
-        detail,
-        clock.instant());
+    return PrivacyStatus.answer(
+        request, PrivacyService.SERVICE_NAME, state, detail, clock.instant());
   }
 
   private static Uni<Void> poison(String reason) {
