@@ -308,6 +308,20 @@ class HelmChartTest {
     assertThat(key.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("hmac-key");
   }
 
+  @ParameterizedTest(name = "{0} values")
+  @MethodSource("renderings")
+  void identityTakesItsHmacKeyFromASecretOptionalByDefaultRequiredInProduction(
+      String values, List<Manifest> manifests) {
+    boolean byDefault = values.equals("default");
+    EnvVar key = env(deployment(HELM, manifests, "identity"), "CDP_IDENTITY_CRYPTO_HMAC_KEY");
+    assertThat(key.getValue()).isNull();
+    SecretKeySelector secret = key.getValueFrom().getSecretKeyRef();
+    assertThat(secret.getName())
+        .isEqualTo(byDefault ? "opencdp-identity-crypto" : "cdp-identity-crypto");
+    assertThat(secret.getKey()).isEqualTo("hmac-key");
+    assertThat(Boolean.TRUE.equals(secret.getOptional())).isEqualTo(byDefault);
+  }
+
   @Test
   void eachServiceMayReachOnlyDnsKafkaAndTheDatastoresItUses() {
     // 53 DNS, 9092/9093 Kafka, 5432 PostgreSQL, 6379 Redis, 27017 MongoDB, 443 webhooks/providers.

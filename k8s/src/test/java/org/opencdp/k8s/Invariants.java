@@ -194,6 +194,9 @@ final class Invariants {
     // profile-service refuses to start without its crypto keys (no defaults outside dev/test).
     assertThat(envNames(deployment(r, manifests, "profile")))
         .contains("CDP_PROFILE_CRYPTO_ENCRYPTION_KEY", "CDP_PROFILE_CRYPTO_HMAC_KEY");
+    // identity-service hashes erased identifiers with a key of its own, from a Secret
+    assertThat(envNames(deployment(r, manifests, "identity")))
+        .contains("CDP_IDENTITY_CRYPTO_HMAC_KEY");
     assertThat(config.get(r.fullname("profile"))).doesNotContainKey("CDP_POSTGRES_URL");
     for (String key : List.of("ingestion", "segment", "activation")) {
       boolean fromConfig = config.get(r.fullname(key)).containsKey("CDP_REDIS_URL");

@@ -145,6 +145,7 @@ public final class LocalPlatform implements AutoCloseable {
     common.put("CDP_ACTIVATION_ENCRYPTION_KEY", "bG9jYWwtb25seS0zMi1ieXRlLWFlcy1rZXktMDAwMDA=");
     common.put("CDP_PROFILE_CRYPTO_ENCRYPTION_KEY", "bG9jYWwtb25seS0zMi1ieXRlLWFlcy1rZXktMDAwMDA=");
     common.put("CDP_PROFILE_CRYPTO_HMAC_KEY", "bG9jYWwtb25seS1obWFjLWtleS1mb3ItcHJvZmlsZXM=");
+    common.put("CDP_IDENTITY_CRYPTO_HMAC_KEY", "bG9jYWwtb25seS1obWFjLWtleS1mb3ItaWRlbnRpdHk=");
 
     Path sources = state.resolve("sources.yaml");
     Files.writeString(sources, sourcesFile());
