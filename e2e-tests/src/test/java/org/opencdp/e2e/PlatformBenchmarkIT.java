@@ -116,6 +116,7 @@ class PlatformBenchmarkIT {
       BenchObservers.MembershipWatcher watcher =
           new BenchObservers.MembershipWatcher(bootstrap, segmentId);
       FixedRate fixed;
+      BenchCpu.Snapshot cpuBefore = BenchCpu.take(servicePids());
       Map<String, Long> lagAtEnd;
       Map<String, String> profileOfUser;
       BenchRun.Latencies toMembership = new BenchRun.Latencies();
@@ -153,6 +154,7 @@ class PlatformBenchmarkIT {
         watcher.close();
       }
       Duration drainedAfterFixedRate = awaitDrained(bootstrap, Duration.ofSeconds(120));
+      BenchCpu.Snapshot cpu = BenchCpu.take(servicePids()).since(cpuBefore);
 
       List<String> users = List.copyOf(profileOfUser.keySet());
       List<String> profiles = List.copyOf(profileOfUser.values());
@@ -210,7 +212,8 @@ class PlatformBenchmarkIT {
               mongo,
               isMember,
               redis,
-              rss)
+              rss,
+              cpu)
           .printAndWrite(reportFile);
 
       // The measurement ran (targets are reported, never asserted).
@@ -225,7 +228,14 @@ class PlatformBenchmarkIT {
       assertThat(isMember.units()).as("membership checks").isPositive();
       assertThat(redis.units()).as("raw SISMEMBER").isPositive();
       assertThat(rss.values()).as("RSS of each service").allMatch(v -> v > 0);
+      assertThat(cpu.totalMillis()).as("CPU spent in the fixed-rate phase").isPositive();
     }
+  }
+
+  private Map<String, Long> servicePids() {
+    Map<String, Long> pids = new java.util.LinkedHashMap<>();
+    Platform.SERVICES.forEach(s -> pids.put(s, platform.service(s).pid()));
+    return pids;
   }
 
   // ---- setup ---------------------------------------------------------------------------------
@@ -478,7 +488,8 @@ class PlatformBenchmarkIT {
       BenchRun.Result mongo,
       BenchRun.Result isMember,
       BenchRun.Result redis,
-      Map<String, Double> rss) {
+      Map<String, Double> rss,
+      BenchCpu.Snapshot cpu) {
     double rssTotal = rss.values().stream().mapToDouble(Double::doubleValue).sum();
     int signals = fixed.signalSentAt().size();
     BenchReport report = new BenchReport();
@@ -608,6 +619,24 @@ class PlatformBenchmarkIT {
             List.of("event -> membership max", ms(toMembership.ms(1.0))),
             List.of("consumer lag at the end of sending", lagAtEnd.toString()),
             List.of("caught up after the phase in", drainedAfterFixedRate.toSeconds() + " s")));
+
+    report.heading("CPU per event (fixed-rate phase)");
+    double perEvent = cpu.totalMillis() / Math.max(1, fixed.acceptedEvents());
+    report
+        .line(
+            "CPU time (user + system, from /proc) spent from the first request of the fixed-rate "
+                + "phase until every consumer group had caught up, divided by the "
+                + fixed.acceptedEvents()
+                + " events accepted. It does not depend on how busy the machine was, and it "
+                + "bounds what the machine can sustain: "
+                + Runtime.getRuntime().availableProcessors()
+                + " cores x 1,000 ms / "
+                + String.format(java.util.Locale.ROOT, "%.3f", perEvent)
+                + " ms = **about "
+                + num(Runtime.getRuntime().availableProcessors() * 1000 / perEvent)
+                + " events/s at most** for the whole pipeline on this machine.")
+        .line("");
+    report.table(List.of("part", "CPU s", "per event", "share"), cpu.rows(fixed.acceptedEvents()));
 
     report.heading("Entry -> delivery (webhook campaign on segment entry)");
     report
