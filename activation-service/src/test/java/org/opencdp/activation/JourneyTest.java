@@ -15,8 +15,10 @@ import org.opencdp.activation.delivery.Dispatcher;
 import org.opencdp.activation.journey.JourneyStore;
 import org.opencdp.activation.journey.JourneyTicker;
 import org.opencdp.activation.support.ActivationTestBase;
+import org.opencdp.activation.support.Kafka;
 import org.opencdp.activation.support.Mail;
 import org.opencdp.activation.support.Receiver;
+import org.opencdp.contracts.DeliveryResult;
 import org.opencdp.contracts.SegmentMembershipChanged.Kind;
 import org.opencdp.testsupport.KafkaResource;
 import org.opencdp.testsupport.PostgresResource;
@@ -212,5 +214,82 @@ class JourneyTest extends ActivationTestBase {
         .during(Duration.ofSeconds(1))
         .atMost(Duration.ofSeconds(3))
         .until(() -> hook.count() == 1);
+  }
+
+  @Test
+  void anEntryThatOvertakesTheProfileWaitsForItsSnapshotAndIsDeliveredWhenItArrives() {
+    Receiver.Endpoint hook = Receiver.endpoint(200);
+    String segment = unique("seg");
+    String campaign =
+        createCampaign(campaign(segmentEntered(segment), List.of(send(webhook(hook), null, null))));
+    String profile = unique("p");
+
+    // the segment-service is ahead of the profile-service: the entry comes first
+    membership(profile, segment, Kind.ENTERED);
+    JourneyStore.JourneyView journey = waitingJourney(campaign, profile);
+    assertThat(journey.detail()).isEqualTo(JourneyStore.WAITING_FOR_PROFILE);
+    // let the waits grow to the longest one (1 min): only the arrival can wake it before that
+    while (Duration.between(clock.instant(), journey.nextAt()).toSeconds() < 50) {
+      journey = nextWait(campaign, profile, journey);
+      assertThat(journey.status()).isEqualTo("WAITING");
+    }
+    assertThat(hook.count()).isZero();
+
+    profile(profile, Map.of(), consent());
+    await().atMost(Duration.ofSeconds(30)).until(() -> hook.count() == 1);
+    awaitStatus(campaign, "DELIVERED", 1);
+  }
+
+  @Test
+  void aStepWhoseProfileSnapshotNeverArrivesEndsSkippedWithTheReason() {
+    Receiver.Endpoint hook = Receiver.endpoint(200);
+    String segment = unique("seg");
+    String campaign =
+        createCampaign(campaign(segmentEntered(segment), List.of(send(webhook(hook), null, null))));
+    String profile = unique("p");
+
+    membership(profile, segment, Kind.ENTERED);
+    JourneyStore.JourneyView journey = waitingJourney(campaign, profile);
+    for (int waits = 0; journey.status().equals("WAITING") && waits < 20; waits++) {
+      journey = nextWait(campaign, profile, journey);
+    }
+
+    assertThat(journey.status()).isEqualTo("DONE");
+    awaitStatus(campaign, "SKIPPED", 1);
+    assertThat(log(campaign))
+        .singleElement()
+        .satisfies(e -> assertThat(e.detail()).isEqualTo("profile snapshot never arrived"));
+    await()
+        .atMost(Duration.ofSeconds(45))
+        .until(
+            () ->
+                Kafka.results(profile).stream()
+                    .anyMatch(r -> r.status() == DeliveryResult.Status.SKIPPED));
+    assertThat(hook.count()).isZero();
+  }
+
+  private JourneyStore.JourneyView waitingJourney(String campaign, String profile) {
+    await()
+        .atMost(Duration.ofSeconds(45))
+        .until(
+            () ->
+                journeys.ofCampaign(WS, campaign, profile).stream()
+                    .anyMatch(j -> j.status().equals("WAITING")));
+    return journeys.ofCampaign(WS, campaign, profile).get(0);
+  }
+
+  /** Moves the clock past the journey's wait; returns it parked again (a new wait) or ended. */
+  private JourneyStore.JourneyView nextWait(
+      String campaign, String profile, JourneyStore.JourneyView parked) {
+    clock.advance(Duration.between(clock.instant(), parked.nextAt()).plusSeconds(1));
+    await()
+        .atMost(Duration.ofSeconds(45))
+        .until(
+            () -> {
+              JourneyStore.JourneyView now = journeys.ofCampaign(WS, campaign, profile).get(0);
+              return now.status().equals("DONE")
+                  || (now.status().equals("WAITING") && !now.nextAt().equals(parked.nextAt()));
+            });
+    return journeys.ofCampaign(WS, campaign, profile).get(0);
   }
 }

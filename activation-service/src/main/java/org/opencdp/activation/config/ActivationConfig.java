@@ -29,12 +29,23 @@ public interface ActivationConfig {
   @WithDefault("PT5S")
   Duration configCacheTtl();
 
-  /** How long a journey waits for the profile snapshot to arrive, per attempt. */
+  /**
+   * How long a journey first waits for the profile snapshot to arrive; each further wait doubles,
+   * up to {@link #profileWaitMax()}. A segment entry can overtake the profile's own update when the
+   * profile-service lags behind the segment-service.
+   */
   @WithDefault("PT2S")
   Duration profileWait();
 
-  /** Attempts to find the profile snapshot before the step is skipped. */
-  @WithDefault("5")
+  /** The longest single wait for the profile snapshot. */
+  @WithDefault("PT1M")
+  Duration profileWaitMax();
+
+  /**
+   * Waits for the profile snapshot before the step ends SKIPPED ("profile snapshot never arrived"):
+   * 12 waits of 2 s doubling up to 1 min are about 8 minutes.
+   */
+  @WithDefault("12")
   int profileWaitAttempts();
 
   /** How often due journeys are claimed and resumed (read by the scheduler). */

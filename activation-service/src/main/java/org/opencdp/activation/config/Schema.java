@@ -67,6 +67,8 @@ public class Schema {
               + " where status in ('RUNNING', 'WAITING')",
           "create index if not exists ix_journey_due on act_journey (next_at)"
               + " where status in ('RUNNING', 'WAITING')",
+          "create index if not exists ix_journey_profile on act_journey (workspace_id, profile_id)"
+              + " where status = 'WAITING'",
           """
           create table if not exists act_delivery (
             id varchar(36) primary key,

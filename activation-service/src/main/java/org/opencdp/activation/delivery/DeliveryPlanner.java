@@ -110,9 +110,35 @@ public class DeliveryPlanner {
     if (plan.row() == null) {
       return plan.planned();
     }
-    Instant now = clock.instant();
+    return record(plan);
+  }
+
+  /**
+   * Ends a SEND step whose profile snapshot never arrived: a SKIPPED row in the delivery log and a
+   * SKIPPED result on {@code cdp.deliveries}, so the step is accounted for.
+   */
+  public Planned skipWithoutProfile(
+      Campaign campaign, Step step, String profileId, String idempotencyKey) {
+    DestinationType type =
+        destinations
+            .find(campaign.workspaceId(), step.destinationId())
+            .map(Destination::type)
+            .orElse(DestinationType.WEBHOOK);
+    return record(
+        skip(
+            campaign,
+            step.destinationId(),
+            type,
+            profileId,
+            idempotencyKey,
+            UUID.randomUUID().toString(),
+            "profile snapshot never arrived"));
+  }
+
+  private Planned record(Plan plan) {
     DeliveryStore.NewRow row = plan.row();
-    if (!store.insert(row.delivery(), row.status(), row.nextAttemptAt(), row.detail(), now)) {
+    if (!store.insert(
+        row.delivery(), row.status(), row.nextAttemptAt(), row.detail(), clock.instant())) {
       return Planned.DUPLICATE;
     }
     return after(plan);

@@ -34,6 +34,7 @@ public class JourneyEngine {
   private final ProfileStore profiles;
   private final Clock clock;
   private final Duration profileWait;
+  private final Duration profileWaitMax;
   private final int profileWaitAttempts;
 
   JourneyEngine(
@@ -49,6 +50,7 @@ public class JourneyEngine {
     this.profiles = profiles;
     this.clock = clock;
     this.profileWait = config.profileWait();
+    this.profileWaitMax = config.profileWaitMax();
     this.profileWaitAttempts = config.profileWaitAttempts();
   }
 
@@ -66,7 +68,13 @@ public class JourneyEngine {
           Journey journey = journey(campaign, profileId, triggerKey, context);
           Instant now = clock.instant();
           if (store.start(journey, now)) {
-            store.park(journey.id(), i, 1, now.plus(profileWait), "waiting for profile", now);
+            store.park(
+                journey.id(),
+                i,
+                1,
+                now.plus(profileWait(1)),
+                JourneyStore.WAITING_FOR_PROFILE,
+                now);
           }
           return;
         }
@@ -106,6 +114,11 @@ public class JourneyEngine {
     advance(campaign.get(), journey);
   }
 
+  /** The first snapshot of a profile arrived: journeys waiting for it go on at the next tick. */
+  public void profileArrived(String workspaceId, String profileId) {
+    store.wakeWaitingForProfile(workspaceId, profileId, clock.instant());
+  }
+
   /** Cancels the running journey of the profile (an exit event arrived). */
   public int cancel(Campaign campaign, String profileId, String reason) {
     return store.cancel(campaign.workspaceId(), campaign.id(), profileId, reason, clock.instant());
@@ -135,22 +148,32 @@ public class JourneyEngine {
           DeliveryPlanner.Planned planned =
               planner.send(
                   campaign, step, journey.profileId(), journey.context(), journey.id() + ":" + i);
-          if (planned == DeliveryPlanner.Planned.NO_PROFILE
-              && journey.waits() < profileWaitAttempts) {
-            store.park(
-                journey.id(),
-                i,
-                journey.waits() + 1,
-                now.plus(profileWait),
-                "waiting for profile",
-                now);
-            return;
+          if (planned == DeliveryPlanner.Planned.NO_PROFILE) {
+            if (journey.waits() < profileWaitAttempts) {
+              int waits = journey.waits() + 1;
+              store.park(
+                  journey.id(),
+                  i,
+                  waits,
+                  now.plus(profileWait(waits)),
+                  JourneyStore.WAITING_FOR_PROFILE,
+                  now);
+              return;
+            }
+            // never silently: the step ends SKIPPED in the delivery log and on cdp.deliveries
+            planner.skipWithoutProfile(campaign, step, journey.profileId(), journey.id() + ":" + i);
           }
           i = step.next() == null ? i + 1 : step.next();
         }
       }
     }
     store.finish(journey.id(), "DONE", null, clock.instant());
+  }
+
+  /** The n-th wait for a profile snapshot: {@code profileWait} doubling, capped. */
+  Duration profileWait(int n) {
+    Duration wait = profileWait.multipliedBy(1L << Math.min(n - 1, 20));
+    return wait.compareTo(profileWaitMax) > 0 ? profileWaitMax : wait;
   }
 
   private boolean holds(Campaign campaign, String profileId, Condition condition) {

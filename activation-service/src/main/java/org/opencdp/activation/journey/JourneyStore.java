@@ -32,6 +32,9 @@ public class JourneyStore {
 
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
+  /** The detail of a journey parked until its profile snapshot arrives. */
+  public static final String WAITING_FOR_PROFILE = "waiting for profile";
+
   private final Pool pool;
   private final ObjectMapper json;
 
@@ -67,6 +70,14 @@ public class JourneyStore {
                 + " detail = $5, updated_at = $6 where id = $1 and status = 'RUNNING'")
         .executeAndAwait(
             Tuple.from(java.util.Arrays.asList(id, step, waits, time(nextAt), detail, time(now))));
+  }
+
+  /** Makes the profile's journeys that wait for its snapshot due now. */
+  public void wakeWaitingForProfile(String workspaceId, String profileId, Instant now) {
+    pool.preparedQuery(
+            "update act_journey set next_at = $3 where workspace_id = $1 and profile_id = $2"
+                + " and status = 'WAITING' and detail = $4 and next_at > $3")
+        .executeAndAwait(Tuple.of(workspaceId, profileId, time(now), WAITING_FOR_PROFILE));
   }
 
   public void finish(String id, String status, String detail, Instant now) {

@@ -61,7 +61,9 @@ public class TriggerService {
   }
 
   public void onProfile(ProfileChanged change) {
-    profiles.apply(change);
+    if (profiles.apply(change)) {
+      engine.profileArrived(change.workspaceId(), change.profileId());
+    }
   }
 
   /**

@@ -52,27 +52,34 @@ public class ProfileStore {
     this.json = json;
   }
 
-  /** Keeps the newest version only; older or repeated messages change nothing. */
-  public void apply(ProfileChanged change) {
+  /**
+   * Keeps the newest version only; older or repeated messages change nothing. True when this is the
+   * first snapshot of the profile (journeys may be waiting for it).
+   */
+  public boolean apply(ProfileChanged change) {
     OffsetDateTime at = time(change.occurredAt() == null ? Instant.now() : change.occurredAt());
-    pool.preparedQuery(
-            "insert into act_profile (workspace_id, profile_id, version, traits, consent,"
-                + " identifiers, deleted, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8)"
-                + " on conflict (workspace_id, profile_id) do update set version = excluded.version,"
-                + " traits = excluded.traits, consent = excluded.consent,"
-                + " identifiers = excluded.identifiers, deleted = excluded.deleted,"
-                + " updated_at = excluded.updated_at where act_profile.version < excluded.version")
-        .executeAndAwait(
-            Tuple.from(
-                List.of(
-                    change.workspaceId(),
-                    change.profileId(),
-                    change.version(),
-                    write(change.traits() == null ? Map.of() : change.traits()),
-                    write(change.consent() == null ? Map.of() : change.consent()),
-                    write(change.identifiers() == null ? List.of() : change.identifiers()),
-                    change.deleted(),
-                    at)));
+    RowSet<Row> written =
+        pool.preparedQuery(
+                "insert into act_profile (workspace_id, profile_id, version, traits, consent,"
+                    + " identifiers, deleted, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8)"
+                    + " on conflict (workspace_id, profile_id) do update set version = excluded.version,"
+                    + " traits = excluded.traits, consent = excluded.consent,"
+                    + " identifiers = excluded.identifiers, deleted = excluded.deleted,"
+                    + " updated_at = excluded.updated_at where act_profile.version < excluded.version"
+                    // xmax is 0 only on a row this statement inserted (not on an update)
+                    + " returning (xmax = 0) as inserted")
+            .executeAndAwait(
+                Tuple.from(
+                    List.of(
+                        change.workspaceId(),
+                        change.profileId(),
+                        change.version(),
+                        write(change.traits() == null ? Map.of() : change.traits()),
+                        write(change.consent() == null ? Map.of() : change.consent()),
+                        write(change.identifiers() == null ? List.of() : change.identifiers()),
+                        change.deleted(),
+                        at)));
+    boolean first = written.rowCount() > 0 && written.iterator().next().getBoolean("inserted");
     if (change.consent() != null) {
       List<String> granted = new ArrayList<>();
       change
@@ -93,6 +100,7 @@ public class ProfileStore {
                     change.workspaceId(), change.profileId(), granted.toArray(new String[0]), at));
       }
     }
+    return first;
   }
 
   /** The profile id to use: the survivor when this id was merged into another profile. */
