@@ -22,6 +22,7 @@ public class IdentityMetrics {
   private final Counter merges;
   private final Counter retries;
   private final Counter deadLetters;
+  private final Counter publishFailures;
   private final Counter erasedDropped;
   private final Counter erasedUnlinked;
 
@@ -43,6 +44,12 @@ public class IdentityMetrics {
     this.deadLetters =
         Counter.builder("cdp.identity.dead.letters")
             .description("Raw events sent to the dead-letter topic")
+            .register(registry);
+    this.publishFailures =
+        Counter.builder("cdp.identity.publish.failures")
+            .description(
+                "Polls whose records Kafka refused or did not acknowledge in time (sent again,"
+                    + " offsets not committed)")
             .register(registry);
     this.erasedDropped = erasedEvents("dropped");
     this.erasedUnlinked = erasedEvents("unlinked");
@@ -83,5 +90,9 @@ public class IdentityMetrics {
 
   public void deadLettered() {
     deadLetters.increment();
+  }
+
+  public void publishFailed() {
+    publishFailures.increment();
   }
 }

@@ -14,6 +14,8 @@ public class BenchmarkProfile implements QuarkusTestProfile {
         System.getProperty("bench.parallelism", "32"),
         "mp.messaging.incoming.events-raw.concurrency",
         System.getProperty("bench.consumers", "4"),
+        "mp.messaging.incoming.events-raw.max.poll.records",
+        System.getProperty("bench.max-poll-records", "500"),
         "quarkus.log.category.\"org.apache.kafka\".level",
         "WARN");
   }

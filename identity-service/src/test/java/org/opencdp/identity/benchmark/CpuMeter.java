@@ -12,20 +12,26 @@ import java.util.stream.Stream;
 final class CpuMeter {
   private final long appStart;
   private final long postgresStart;
+  private final long brokerStart;
 
-  record Usage(double appSeconds, double postgresSeconds) {}
+  /** CPU seconds of this JVM, of the PostgreSQL server and of the Kafka broker process. */
+  record Usage(double appSeconds, double postgresSeconds, double brokerSeconds) {}
 
-  private CpuMeter(long appStart, long postgresStart) {
+  private CpuMeter(long appStart, long postgresStart, long brokerStart) {
     this.appStart = appStart;
     this.postgresStart = postgresStart;
+    this.brokerStart = brokerStart;
   }
 
   static CpuMeter start() {
-    return new CpuMeter(appNanos(), postgresNanos());
+    return new CpuMeter(appNanos(), postgresNanos(), brokerNanos());
   }
 
   Usage stop() {
-    return new Usage((appNanos() - appStart) / 1e9, (postgresNanos() - postgresStart) / 1e9);
+    return new Usage(
+        (appNanos() - appStart) / 1e9,
+        (postgresNanos() - postgresStart) / 1e9,
+        (brokerNanos() - brokerStart) / 1e9);
   }
 
   private static long appNanos() {
@@ -35,10 +41,20 @@ final class CpuMeter {
 
   /** The postmaster is the process whose command line holds this JVM's infrastructure folder. */
   private static long postgresNanos() {
+    return infrastructureNanos("postgres", "");
+  }
+
+  /** The broker JVM (test-support's KafkaBroker) runs {@code kafka.Kafka} from the same folder. */
+  private static long brokerNanos() {
+    return infrastructureNanos("java", "kafka.Kafka");
+  }
+
+  private static long infrastructureNanos(String command, String argument) {
     String marker = "cdp-infra-" + ProcessHandle.current().pid();
     return ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().orElse("").contains(marker))
-        .filter(p -> p.info().command().orElse("").contains("postgres"))
+        .filter(p -> p.info().commandLine().orElse("").contains(argument))
+        .filter(p -> p.info().command().orElse("").contains(command))
         .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
         .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO))
         .mapToLong(Duration::toNanos)

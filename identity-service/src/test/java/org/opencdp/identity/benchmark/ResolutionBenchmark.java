@@ -60,6 +60,7 @@ class ResolutionBenchmark {
   private static final int WARMUP = Integer.getInteger("bench.warmup", 20_000);
   private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 32);
   private static final int KAFKA_EVENTS = Integer.getInteger("bench.kafka-events", 50_000);
+  private static final int KAFKA_WARMUP = Integer.getInteger("bench.kafka-warmup", 20_000);
   private static final int BATCH = Integer.getInteger("bench.batch", 500);
   private static final int BATCHES_IN_FLIGHT = Integer.getInteger("bench.batches-in-flight", 4);
 
@@ -88,7 +89,8 @@ class ResolutionBenchmark {
     }
     runBatched("warm-up batched", WARMUP);
     runBatched("resolver batched", EVENTS);
-    kafkaEndToEnd(KAFKA_EVENTS);
+    kafkaEndToEnd("kafka warm-up", KAFKA_WARMUP);
+    kafkaEndToEnd("kafka end to end", KAFKA_EVENTS);
     mergeCost();
 
     Path out = Path.of("target", "benchmark-results.txt");
@@ -318,7 +320,11 @@ class ResolutionBenchmark {
     }
   }
 
-  private void kafkaEndToEnd(int events) {
+  /**
+   * Raw topic in, resolved topic out. The test JVM also runs the benchmark's producer and the
+   * consumer that counts resolved records: the thread groups separate them from the service's.
+   */
+  private void kafkaEndToEnd(String label, int events) {
     if (events <= 0) {
       return;
     }
@@ -329,27 +335,56 @@ class ResolutionBenchmark {
     }
     long before = kafka.countResolved(WS);
     CpuMeter cpu = CpuMeter.start();
+    ThreadCpu threads = ThreadCpu.start();
     long start = System.nanoTime();
     kafka.sendAll(batch);
     double produced = seconds(start);
-    ThreadCpu threads = ThreadCpu.start();
     org.awaitility.Awaitility.await()
         .pollInterval(Duration.ofMillis(200))
         .atMost(Duration.ofMinutes(20))
         .until(() -> kafka.countResolved(WS) - before >= events);
     double elapsed = seconds(start);
     print(
-        "kafka end to end: %,d events produced in %.1f s, all resolved and published after %.1f s:"
+        "%s: %,d events produced in %.1f s, all resolved and published after %.1f s:"
             + " %,.0f events/s (%s)",
-        events, produced, elapsed, events / elapsed, loadAverage());
-    printCpu("kafka end to end", events, elapsed, cpu.stop());
-    threads.stop().entrySet().stream()
-        .limit(15)
+        label, events, produced, elapsed, events / elapsed, loadAverage());
+    CpuMeter.Usage usage = cpu.stop();
+    printCpu(label, events, elapsed, usage);
+    java.util.Map<String, Long> groups = threads.stop();
+    long benchmarkClient =
+        groups.entrySet().stream()
+            .filter(group -> isBenchmarkClient(group.getKey()))
+            .mapToLong(java.util.Map.Entry::getValue)
+            .sum();
+    double serviceSeconds = usage.appSeconds() - benchmarkClient / 1e9;
+    print(
+        "%s: CPU per event: service %.3f ms (JVM minus the benchmark's producer and consumer threads"
+            + " %.3f ms), PostgreSQL %.3f ms, Kafka broker %.3f ms; two dedicated cores for the"
+            + " three would allow about %,.0f events/s",
+        label,
+        serviceSeconds * 1000 / events,
+        benchmarkClient / 1e6 / events,
+        usage.postgresSeconds() * 1000 / events,
+        usage.brokerSeconds() * 1000 / events,
+        2.0 * events / (serviceSeconds + usage.postgresSeconds() + usage.brokerSeconds()));
+    groups.entrySet().stream()
+        .limit(12)
         .forEach(
             group ->
                 print(
-                    "  after producing, CPU by thread group: %-60s %7.2f CPU-s %7.3f ms/event",
-                    group.getKey(), group.getValue() / 1e9, group.getValue() / 1e6 / events));
+                    "  %s, CPU by thread group: %-60s %7.2f CPU-s %7.3f ms/event",
+                    label,
+                    group.getKey(),
+                    group.getValue() / 1e9,
+                    group.getValue() / 1e6 / events));
+  }
+
+  /** Threads of the benchmark's own Kafka clients (KafkaTestClient) and of the test itself. */
+  private static boolean isBenchmarkClient(String group) {
+    return group.equals("main")
+        || group.equals("identity-test-consumer")
+        || group.startsWith("kafka-producer-network-thread | producer-")
+        || group.contains("| identity-tests-");
   }
 
   /**

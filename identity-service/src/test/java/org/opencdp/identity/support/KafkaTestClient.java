@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -142,6 +143,19 @@ public final class KafkaTestClient {
   public long countResolved(String workspaceId) {
     AtomicLong count = resolvedPerWorkspace.get(workspaceId);
     return count == null ? 0 : count.get();
+  }
+
+  /** Publishes a raw event and returns where it landed (partition, offset). */
+  public RecordMetadata sendForMetadata(EventEnvelope event) {
+    try {
+      return producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.EVENTS_RAW, event.rawPartitionKey(), JSON.writeValueAsString(event)))
+          .get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot publish a raw event", e);
+    }
   }
 
   public void sendRaw(String key, String value) {

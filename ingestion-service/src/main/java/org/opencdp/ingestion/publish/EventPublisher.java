@@ -8,45 +8,43 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.Topics;
 import org.opencdp.ingestion.config.GatewayConfig;
 import org.opencdp.ingestion.problem.ProblemException;
+import org.opencdp.kafka.AcknowledgedProducer;
 
 /**
  * Publishes accepted events to {@code cdp.events.raw} and completes only when Kafka acknowledged
  * every one of them (acks=all, idempotent producer). That completion is what lets the gateway
  * answer 2xx.
  *
- * <p>This is the gateway's hot path, so it uses the Kafka producer directly rather than a SmallRye
- * emitter: one callback per record and one completion per request, instead of a message, ack
- * callbacks, context propagation and tracing per event. Records are serialised on the caller's
- * thread; {@code send()} runs on one dedicated thread because it may block (up to {@code
- * max.block.ms}) while Kafka is unreachable, which must never stall an event loop.
+ * <p>This is the gateway's hot path, so it uses its own producer ({@link AcknowledgedProducer},
+ * module kafka-publishing) rather than a SmallRye emitter: one callback per record and one
+ * completion per request, instead of a message, ack callbacks, context propagation and tracing per
+ * event. Records are serialised on the caller's thread.
  */
 @ApplicationScoped
 public class EventPublisher {
-  private final KafkaProducer<String, byte[]> producer;
-  private final ExecutorService sender;
+  /** Batching and time-outs of the gateway, each overridable as {@code kafka.<name>}. */
+  static final Map<String, Object> DEFAULTS =
+      Map.of(
+          ProducerConfig.LINGER_MS_CONFIG, "2",
+          ProducerConfig.BATCH_SIZE_CONFIG, "262144",
+          ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+          ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000",
+          ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
+          ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "7000");
+
+  private final AcknowledgedProducer producer;
   private final ObjectWriter writer;
   private final GatewayConfig config;
   private final Timer ackLatency;
@@ -56,16 +54,7 @@ public class EventPublisher {
       ObjectMapper mapper,
       GatewayConfig config,
       MeterRegistry registry) {
-    this.producer =
-        new KafkaProducer<>(
-            producerConfig(kafka), new StringSerializer(), new ByteArraySerializer());
-    this.sender =
-        Executors.newSingleThreadExecutor(
-            task -> {
-              Thread thread = new Thread(task, "cdp-raw-event-sender");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.producer = new AcknowledgedProducer(kafka, DEFAULTS, "ingestion-service-events-raw");
     this.writer = mapper.writerFor(EventEnvelope.class);
     this.config = config;
     this.ackLatency =
@@ -76,29 +65,6 @@ public class EventPublisher {
             .register(registry);
   }
 
-  /**
-   * The platform's Kafka settings (bootstrap servers, TLS/SASL: {@code kafka.*}) with the gateway's
-   * defaults for batching and time-outs, and the durability settings no configuration may weaken.
-   */
-  static Map<String, Object> producerConfig(Map<String, Object> kafka) {
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-    settings.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-    settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-    settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
-    settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "7000");
-    for (Map.Entry<String, Object> entry : kafka.entrySet()) {
-      if (ProducerConfig.configNames().contains(entry.getKey())) {
-        settings.put(entry.getKey(), entry.getValue());
-      }
-    }
-    settings.put(ProducerConfig.ACKS_CONFIG, "all");
-    settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    settings.put(ProducerConfig.CLIENT_ID_CONFIG, "ingestion-service-events-raw");
-    return settings;
-  }
-
   /** Fails with a 503 problem when Kafka does not acknowledge within the configured time. */
   public Uni<Void> publishAll(List<EventEnvelope> events) {
     if (events.isEmpty()) {
@@ -106,7 +72,7 @@ public class EventPublisher {
     }
     long start = System.nanoTime();
     return Uni.createFrom()
-        .<Void>emitter(done -> sendAll(serialise(events), done))
+        .deferred(() -> producer.sendAll(serialise(events)))
         .ifNoItem()
         .after(config.kafkaAckTimeout())
         .fail()
@@ -137,54 +103,8 @@ public class EventPublisher {
     return records;
   }
 
-  /**
-   * Completes once every record is acknowledged, fails on the first failure. The outcome is handed
-   * back to the caller's Vert.x context so that what follows (Redis, the response) runs where it
-   * started.
-   */
-  private void sendAll(
-      List<ProducerRecord<String, byte[]>> records, UniEmitter<? super Void> done) {
-    Context caller = Vertx.currentContext();
-    AtomicInteger pending = new AtomicInteger(records.size());
-    AtomicBoolean failed = new AtomicBoolean();
-    Runnable complete = () -> onContext(caller, () -> done.complete(null));
-    java.util.function.Consumer<Exception> fail =
-        failure -> {
-          if (failed.compareAndSet(false, true)) {
-            onContext(caller, () -> done.fail(failure));
-          }
-        };
-    sender.execute(
-        () -> {
-          try {
-            for (ProducerRecord<String, byte[]> record : records) {
-              producer.send(
-                  record,
-                  (metadata, failure) -> {
-                    if (failure != null) {
-                      fail.accept(failure);
-                    } else if (pending.decrementAndGet() == 0 && !failed.get()) {
-                      complete.run();
-                    }
-                  });
-            }
-          } catch (RuntimeException failure) {
-            fail.accept(failure);
-          }
-        });
-  }
-
-  private static void onContext(Context context, Runnable action) {
-    if (context == null) {
-      action.run();
-    } else {
-      context.runOnContext(ignored -> action.run());
-    }
-  }
-
   @PreDestroy
   void close() {
-    sender.shutdown();
     producer.close(java.time.Duration.ofSeconds(5));
   }
 }

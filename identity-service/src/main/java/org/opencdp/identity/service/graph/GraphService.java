@@ -195,7 +195,7 @@ public class GraphService {
                                         "profile " + profileId + " identifier " + identifier.type(),
                                         reason,
                                         change.changeId()))))
-        .call(change -> Uni.createFrom().completionStage(publisher.change(change)));
+        .call(publisher::publish);
   }
 
   private Uni<IdentityChange> detachLocked(
@@ -282,7 +282,7 @@ public class GraphService {
                                         "merge " + mergeId,
                                         reason,
                                         change.changeId()))))
-        .call(change -> Uni.createFrom().completionStage(publisher.change(change)));
+        .call(publisher::publish);
   }
 
   private Uni<IdentityChange> undoLocked(MergeEntity merge, List<Identifier> moved) {
