@@ -72,13 +72,8 @@ public class Consumers {
           }
           privacy.apply(request);
           PrivacyStatus status =
-              new PrivacyStatus(
-                  request.requestId(),
-                  request.workspaceId(),
-                  SERVICE,
-                  PrivacyStatus.State.DONE,
-                  null,
-                  clock.instant());
+              PrivacyStatus.answer(
+                  request, SERVICE, PrivacyStatus.State.DONE, null, clock.instant());
           try {
             privacyStatus
                 .sendMessage(

@@ -104,13 +104,7 @@ class PrivacyRequests {
 
   private Uni<Void> answer(PrivacyRequest request) {
     PrivacyStatus done =
-        new PrivacyStatus(
-            request.requestId(),
-            request.workspaceId(),
-            SERVICE,
-            PrivacyStatus.State.DONE,
-            null,
-            Instant.now());
+        PrivacyStatus.answer(request, SERVICE, PrivacyStatus.State.DONE, null, Instant.now());
     return status.sendMessage(
         Message.of(done)
             .addMetadata(
