@@ -39,7 +39,6 @@ import org.opencdp.profile.profile.KnownIdentifier;
 import org.opencdp.profile.profile.Profile;
 import org.opencdp.profile.profile.ProfileApplier;
 import org.opencdp.profile.profile.ProfileDocuments;
-import org.opencdp.profile.profile.ProfileStore;
 import org.opencdp.testsupport.KafkaResource;
 
 /**
@@ -64,8 +63,9 @@ class ProfileBenchmark {
   private static final int RATE = Integer.getInteger("benchmark.rate", 5_000);
   private static final int CONCURRENCY = Integer.getInteger("benchmark.concurrency", 16);
   private static final int EVENTS = Integer.getInteger("benchmark.events", 50_000);
+  private static final int SEED_THREADS =
+      Integer.getInteger("benchmark.seed-clients", Runtime.getRuntime().availableProcessors());
 
-  @Inject ProfileStore profiles;
   @Inject ProfileDocuments documents;
   @Inject IdentifierExtractor extractor;
   @Inject ReactiveMongoClient mongo;
@@ -113,58 +113,151 @@ class ProfileBenchmark {
     }
   }
 
-  private void seed() {
-    long start = System.nanoTime();
-    var identifiers = mongo.getDatabase("cdp").getCollection(Collections.IDENTIFIERS);
-    Instant now = clock.instant();
-    int batch = 1000;
-    for (int from = 0; from < PROFILES; from += batch) {
-      List<Profile> page = new ArrayList<>(batch);
-      List<Document> ids = new ArrayList<>(batch * 2);
-      for (int i = from; i < Math.min(PROFILES, from + batch); i++) {
-        EventEnvelope identify =
-            Events.identify(
-                WS,
-                profileId(i),
-                "user-" + i,
-                now,
-                Map.of(
-                    "email",
-                    email(i),
-                    "firstName",
-                    "Person",
-                    "plan",
-                    i % 2 == 0 ? "pro" : "free",
-                    "visits",
-                    i));
-        List<KnownIdentifier> known = extractor.of(identify);
-        Profile p = new Profile(WS, profileId(i));
-        ProfileApplier.apply(p, identify, identify.eventKey(), now, known, List.of(), now, false);
-        page.add(p);
-        for (KnownIdentifier k : known) {
-          ids.add(
-              new Document("_id", k.hash())
-                  .append("workspaceId", WS)
-                  .append("profileId", profileId(i))
-                  .append("type", k.type())
-                  .append("value", documents.identifier(WS, k).getString("v")));
-        }
-      }
-      profiles.insertAll(page).await().indefinitely();
-      identifiers.insertMany(ids).await().indefinitely();
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
+  private void seed() throws Exception {
     if (BenchmarkMongoResource.externalUrl() == null) {
-      line("store: mongo-java-server %s (in-memory, same JVM) -- NOT MongoDB", "1.47.0");
+      line(
+          "store: mongo-java-server %s (%s backend, same JVM, no oplog) -- NOT MongoDB",
+          "1.47.0", BenchmarkMongoResource.backendName());
     } else {
       line("store: the MongoDB given by -D%s", BenchmarkMongoResource.URL_PROPERTY);
     }
     line(
         "machine: %d cores, load average at start %s",
         Runtime.getRuntime().availableProcessors(), loadAverage());
+    long heapBefore = usedHeapAfterGc();
+    long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
+    int pageSize = 1000;
+    int pages = (PROFILES + pageSize - 1) / pageSize;
+    AtomicInteger nextPage = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicLong buildNanos =
+        new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong storeNanos =
+        new java.util.concurrent.atomic.AtomicLong();
+    ExecutorService seeders = Executors.newFixedThreadPool(SEED_THREADS);
+    List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+    for (int t = 0; t < SEED_THREADS; t++) {
+      running.add(
+          seeders.submit(
+              () -> {
+                for (int page = nextPage.getAndIncrement();
+                    page < pages;
+                    page = nextPage.getAndIncrement()) {
+                  seedPage(
+                      page * pageSize,
+                      Math.min(PROFILES, (page + 1) * pageSize),
+                      buildNanos,
+                      storeNanos);
+                  if ((page + 1) % 100 == 0) {
+                    Log.infof(
+                        "BENCHMARK seeding: page %d of %d after %.1f s",
+                        page + 1, pages, (System.nanoTime() - start) / 1e9);
+                  }
+                }
+                return null;
+              }));
+    }
+    for (var f : running) {
+      f.get();
+    }
+    seeders.shutdown();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuMs = (processCpuNanos() - cpuStart) / 1e6;
     line(
-        "seeded %,d profiles (+%,d identifier index entries) in %.1f s",
-        PROFILES, PROFILES * 2, seconds);
+        "seeded %,d profiles (+%,d identifier index entries) in %.1f s with %d seeding clients:"
+            + " %,.0f profiles/s; process CPU %.3f ms per profile; building documents (applier,"
+            + " AES-GCM, HMAC) %.1f s, store round trips %.1f s (summed over clients)",
+        PROFILES,
+        PROFILES * 2,
+        seconds,
+        SEED_THREADS,
+        PROFILES / seconds,
+        cpuMs / PROFILES,
+        buildNanos.get() / 1e9,
+        storeNanos.get() / 1e9);
+    long heapAfter = usedHeapAfterGc();
+    line(
+        "memory after seeding: heap used after GC %,d MiB (%,d MiB more than before seeding: the"
+            + " in-process store and its indexes), process RSS %,d MiB",
+        heapAfter >> 20, (heapAfter - heapBefore) >> 20, rssBytes() >> 20);
+  }
+
+  private void seedPage(
+      int from,
+      int to,
+      java.util.concurrent.atomic.AtomicLong buildNanos,
+      java.util.concurrent.atomic.AtomicLong storeNanos) {
+    long started = System.nanoTime();
+    var identifiers = mongo.getDatabase("cdp").getCollection(Collections.IDENTIFIERS);
+    Instant now = clock.instant();
+    var stored = mongo.getDatabase("cdp").getCollection(Collections.PROFILES);
+    List<Document> page = new ArrayList<>(to - from);
+    List<Document> ids = new ArrayList<>((to - from) * 2);
+    for (int i = from; i < to; i++) {
+      EventEnvelope identify =
+          Events.identify(
+              WS,
+              profileId(i),
+              "user-" + i,
+              now,
+              Map.of(
+                  "email",
+                  email(i),
+                  "firstName",
+                  "Person",
+                  "plan",
+                  i % 2 == 0 ? "pro" : "free",
+                  "visits",
+                  i));
+      List<KnownIdentifier> known = extractor.of(identify);
+      Profile p = new Profile(WS, profileId(i));
+      ProfileApplier.apply(p, identify, identify.eventKey(), now, known, List.of(), now, false);
+      Document doc = documents.toDocument(p, 1);
+      // as the service leaves it once the outbox is carried out (audit, index entries, acknowledged
+      // ProfileChanged): a settled profile document has no outbox
+      doc.remove("outbox");
+      page.add(doc);
+      for (KnownIdentifier k : known) {
+        ids.add(
+            new Document("_id", k.hash())
+                .append("workspaceId", WS)
+                .append("profileId", profileId(i))
+                .append("type", k.type())
+                .append("value", documents.identifier(WS, k).getString("v")));
+      }
+    }
+    long built = System.nanoTime();
+    stored.insertMany(page).await().indefinitely();
+    identifiers.insertMany(ids).await().indefinitely();
+    buildNanos.addAndGet(built - started);
+    storeNanos.addAndGet(System.nanoTime() - built);
+  }
+
+  private static long usedHeapAfterGc() {
+    System.gc();
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  private static long rssBytes() {
+    try {
+      for (String l :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (l.startsWith("VmRSS:")) {
+          return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (java.io.IOException e) {
+      // not Linux
+    }
+    return -1;
+  }
+
+  /** CPU time of the whole JVM (service, in-process store, load generator), all threads. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private interface Path {
@@ -181,6 +274,7 @@ class ProfileBenchmark {
 
   private void closedLoop(HttpClient http, String label, Path path) throws Exception {
     ExecutorService workers = Executors.newFixedThreadPool(CONCURRENCY);
+    long cpuStart = processCpuNanos();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
     List<long[]> perThread = new ArrayList<>();
     AtomicInteger errors = new AtomicInteger();
@@ -209,15 +303,18 @@ class ProfileBenchmark {
     }
     workers.shutdown();
     long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+    double cpuMs = (processCpuNanos() - cpuStart) / 1e6;
     line(
-        "lookup %-13s closed loop, %d clients, %d s: %,.0f lookups/s, p50 %.2f ms, p99 %.2f ms, errors %d",
+        "lookup %-13s closed loop, %d clients, %d s: %,.0f lookups/s, p50 %.2f ms, p99 %.2f ms,"
+            + " errors %d, process CPU %.3f ms per lookup",
         label,
         CONCURRENCY,
         SECONDS,
         all.length / (double) SECONDS,
         pct(all, 0.50),
         pct(all, 0.99),
-        errors.get());
+        errors.get(),
+        cpuMs / Math.max(1, all.length));
   }
 
   private void warmUp(HttpClient http) throws Exception {
@@ -243,6 +340,7 @@ class ProfileBenchmark {
     long[] lat = new long[total];
     AtomicInteger errors = new AtomicInteger();
     List<CompletableFuture<?>> pending = new ArrayList<>(total);
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     for (int n = 0; n < total; n++) {
       long intended = start + (long) (n * (1e9 / RATE));
@@ -265,10 +363,19 @@ class ProfileBenchmark {
     }
     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuMs = (processCpuNanos() - cpuStart) / 1e6;
     Arrays.sort(lat);
     line(
-        "lookup %-13s open loop at %,d/s target, %d s: achieved %,.0f/s, p50 %.2f ms, p99 %.2f ms, errors %d",
-        label, RATE, SECONDS, total / seconds, pct(lat, 0.50), pct(lat, 0.99), errors.get());
+        "lookup %-13s open loop at %,d/s target, %d s: achieved %,.0f/s, p50 %.2f ms, p99 %.2f ms,"
+            + " errors %d, process CPU %.3f ms per lookup",
+        label,
+        RATE,
+        SECONDS,
+        total / seconds,
+        pct(lat, 0.50),
+        pct(lat, 0.99),
+        errors.get(),
+        cpuMs / total);
   }
 
   private void events() throws Exception {
@@ -285,6 +392,7 @@ class ProfileBenchmark {
             new StringSerializer(),
             new StringSerializer())) {
       Instant now = clock.instant();
+      long cpuStart = processCpuNanos();
       long start = System.nanoTime();
       for (int n = 0; n < EVENTS; n++) {
         int i = ThreadLocalRandom.current().nextInt(PROFILES);
@@ -309,9 +417,13 @@ class ProfileBenchmark {
         Thread.sleep(50);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuMs = (processCpuNanos() - cpuStart) / 1e6;
+      double applied = applied() - before;
       line(
-          "events: %,d resolved events (half identify with a trait change, half track) applied in %.1f s: %,.0f events/s (%.0f applied)",
-          EVENTS, seconds, (applied() - before) / seconds, applied() - before);
+          "events: %,d resolved events (half identify with a trait change, half track) applied in"
+              + " %.1f s: %,.0f events/s (%.0f applied), process CPU %.3f ms per applied event"
+              + " (service, in-process store and the producer)",
+          EVENTS, seconds, applied / seconds, applied, cpuMs / Math.max(1, applied));
     }
   }
 

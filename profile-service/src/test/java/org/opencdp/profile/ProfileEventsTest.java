@@ -339,6 +339,9 @@ class ProfileEventsTest {
                     .append("at", java.util.Date.from(Instant.now().minusSeconds(120))))));
 
     relay.runOnce(Duration.ofSeconds(60)).await().indefinitely();
+    // what the relay queries (outbox.at <= t) is indexed, so on MongoDB it is no collection scan
+    assertThat(profiles.listIndexes())
+        .anyMatch(index -> ((org.bson.Document) index.get("key")).containsKey("outbox.at"));
 
     ProfileChanged resent =
         TestKafka.awaitProfileChanged(

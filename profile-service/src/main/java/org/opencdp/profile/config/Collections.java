@@ -57,6 +57,9 @@ public class Collections {
                 .createIndex(Indexes.ascending("_id", "version"), new IndexOptions().unique(true)),
             get(PROFILES).createIndex(Indexes.ascending("workspaceId", "mergedInto")),
             get(PROFILES).createIndex(Indexes.ascending("nextExpiry")),
+            // the outbox relay looks for outboxes older than relay-after every 30 s: without this
+            // index that is a scan of every profile (mongo-java-server ignores it and scans)
+            get(PROFILES).createIndex(Indexes.ascending("outbox.at")),
             get(TIMELINE)
                 .createIndex(
                     Indexes.compoundIndex(

@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bson.Document;
+import org.opencdp.contracts.KeyedIdentifierHash;
 import org.opencdp.profile.config.Collections;
 import org.opencdp.profile.config.ProfileConfig;
-import org.opencdp.profile.security.IdentifierHasher;
 
 /**
  * Remembers, for a while, that a profile id was erased, so that events of that person still in
@@ -43,12 +43,12 @@ public class ErasureTombstones {
   private static final String KIND = "erased-profile";
 
   private final ReactiveMongoCollection<Document> tombstones;
-  private final IdentifierHasher hasher;
+  private final KeyedIdentifierHash hasher;
   private final Clock clock;
   private final Duration keep;
 
   ErasureTombstones(
-      Collections collections, IdentifierHasher hasher, Clock clock, ProfileConfig config) {
+      Collections collections, KeyedIdentifierHash hasher, Clock clock, ProfileConfig config) {
     this.tombstones = collections.get(Collections.TOMBSTONES);
     this.hasher = hasher;
     this.clock = clock;

@@ -7,7 +7,7 @@ import java.util.Locale;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.EventType;
 import org.opencdp.contracts.Identifier;
-import org.opencdp.profile.security.IdentifierHasher;
+import org.opencdp.contracts.KeyedIdentifierHash;
 
 /**
  * The identifiers an event carries: {@code userId}, {@code anonymousId}, and on identify calls the
@@ -16,9 +16,9 @@ import org.opencdp.profile.security.IdentifierHasher;
  */
 @ApplicationScoped
 public class IdentifierExtractor {
-  private final IdentifierHasher hasher;
+  private final KeyedIdentifierHash hasher;
 
-  IdentifierExtractor(IdentifierHasher hasher) {
+  IdentifierExtractor(KeyedIdentifierHash hasher) {
     this.hasher = hasher;
   }
 

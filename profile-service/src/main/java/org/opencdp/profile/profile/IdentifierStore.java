@@ -5,6 +5,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,9 +28,13 @@ public class IdentifierStore {
     this.documents = documents;
   }
 
+  private static final Document LOOKUP = new Document("workspaceId", 1).append("profileId", 1);
+
   public Uni<String> profileIdFor(String workspaceId, String hash) {
     return identifiers
-        .find(Filters.eq("_id", hash)) // primary-key lookup; the workspace is checked below
+        .find(
+            Filters.eq("_id", hash), // primary-key lookup; the workspace is checked below
+            new FindOptions().projection(LOOKUP)) // not the encrypted value
         .collect()
         .first()
         .map(

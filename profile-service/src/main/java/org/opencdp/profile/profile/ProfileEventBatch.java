@@ -250,7 +250,9 @@ public class ProfileEventBatch {
   /**
    * The outboxes of the written profiles, in bulk: audit records and identifier index entries
    * before going on (reads see them at once), then ProfileChanged without waiting for the acks; the
-   * outboxes are cleared when the acks arrive (else {@link OutboxRelay} resends).
+   * outboxes are cleared when the acks arrive (else {@link OutboxRelay} resends). The audit and
+   * index part is cleared at once, before the ack: index entries are not safe to assign again later
+   * (a detach or unmerge may have moved the identifier since), only in the crash window.
    */
   private Uni<Void> flush(String ws, List<Profile> landed) {
     List<Document> auditDocs = new ArrayList<>();
@@ -267,7 +269,9 @@ public class ProfileEventBatch {
       }
       boolean storeWork = !out.audit.isEmpty() || !out.identifiers.isEmpty();
       if (out.changedFields.isEmpty()) {
-        nothingToSend.add(p);
+        if (!out.isEmpty()) {
+          nothingToSend.add(p); // store work only, done below; an empty outbox was not written
+        }
       } else {
         messages.add(writer.changed(p));
         withMessage.add(p);

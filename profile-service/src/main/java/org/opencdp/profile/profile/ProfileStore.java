@@ -266,13 +266,6 @@ public class ProfileStore {
         .map(r -> r.getDeletedCount());
   }
 
-  /** Bulk seeding, for the benchmark only. */
-  public Uni<Void> insertAll(List<Profile> batch) {
-    return profiles
-        .insertMany(batch.stream().map(p -> documents.toDocument(p, 1)).toList())
-        .replaceWithVoid();
-  }
-
   /**
    * {@code {_id, version}} as a plain document: served by the _id index on MongoDB, and by the
    * unique {_id, version} index on mongo-java-server (which only uses an index whose keys equal the

@@ -18,7 +18,11 @@ public final class FieldCipher {
   private static final int TAG_BITS = 128;
 
   private final SecretKeySpec key;
-  private final SecureRandom random = new SecureRandom();
+  // Cipher.getInstance looks the provider up on every call, and one shared SecureRandom is a lock
+  // every consumer and request thread would queue on: both are kept per thread (a Cipher is re-
+  // initialised with a fresh IV for every value, so reusing the object never reuses an IV).
+  private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(FieldCipher::newCipher);
+  private final ThreadLocal<SecureRandom> randoms = ThreadLocal.withInitial(SecureRandom::new);
 
   public FieldCipher(byte[] keyBytes) {
     if (keyBytes.length != 16 && keyBytes.length != 24 && keyBytes.length != 32) {
@@ -34,8 +38,8 @@ public final class FieldCipher {
   public String encrypt(String workspaceId, String plaintext) {
     try {
       byte[] iv = new byte[IV_BYTES];
-      random.nextBytes(iv);
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      randoms.get().nextBytes(iv);
+      Cipher cipher = ciphers.get();
       cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
       cipher.updateAAD(workspaceId.getBytes(StandardCharsets.UTF_8));
       byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
@@ -51,13 +55,21 @@ public final class FieldCipher {
   public String decrypt(String workspaceId, String encrypted) {
     try {
       byte[] in = Base64.getDecoder().decode(encrypted.substring(PREFIX.length()));
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = ciphers.get();
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
       cipher.updateAAD(workspaceId.getBytes(StandardCharsets.UTF_8));
       byte[] plain = cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES);
       return new String(plain, StandardCharsets.UTF_8);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalStateException("decryption failed (wrong key or workspace)", e);
+    }
+  }
+
+  private static Cipher newCipher() {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES/GCM is part of every JVM", e);
     }
   }
 }
