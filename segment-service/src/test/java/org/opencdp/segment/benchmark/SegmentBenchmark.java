@@ -7,6 +7,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.segment.config.Contexts;
@@ -52,7 +54,10 @@ import org.opencdp.testsupport.PostgresResource;
  *   <li>is-member checks against Redis through the service's membership cache: checks/s and latency
  *       percentiles with {@code bench.concurrency} checks in flight;
  *   <li>re-evaluation of one profile change (lock, dependency-selected segments, write, history,
- *       Redis): latency percentiles, sequential.
+ *       Redis): latency percentiles, sequential;
+ *   <li>real-time inputs through Kafka ({@link KafkaInputsPhase}): inputs applied/s and CPU per
+ *       input of this JVM, PostgreSQL and Redis ({@code -Dbench.kafka-inputs}, default 50,000, over
+ *       {@code -Dbench.kafka-profiles}, default 10,000; {@code -Dbench.kafka-only=true} skips 2-4).
  * </ol>
  *
  * Results are printed and appended to {@code target/benchmark-results.txt}.
@@ -67,6 +72,9 @@ class SegmentBenchmark {
   private static final int CHECKS = Integer.getInteger("bench.checks", 300_000);
   private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 64);
   private static final int CHANGES = Integer.getInteger("bench.changes", 5_000);
+  private static final int KAFKA_INPUTS = Integer.getInteger("bench.kafka-inputs", 50_000);
+  private static final int KAFKA_PROFILES = Integer.getInteger("bench.kafka-profiles", 10_000);
+  private static final boolean KAFKA_ONLY = Boolean.getBoolean("bench.kafka-only");
 
   /** false skips the full evaluation of the 100 segments (is-member then uses the probe). */
   private static final boolean FULL =
@@ -86,6 +94,7 @@ class SegmentBenchmark {
   @Inject Pool pool;
   @Inject ObjectMapper json;
   @Inject MeterRegistry registry;
+  @Inject ChannelRegistry channels;
 
   private final List<String> report = new ArrayList<>();
 
@@ -121,9 +130,29 @@ class SegmentBenchmark {
     if (FULL) {
       fullEvaluation(conditions.size());
     }
+    // 2.-4. backfill of one new segment, is-member checks, profile changes
+    if (!KAFKA_ONLY) {
+      backfillAndChecks();
+    }
 
-    // 2. backfill of one new segment
-    backfillAndChecks();
+    // 5. real-time inputs through Kafka
+    if (KAFKA_INPUTS > 0) {
+      KafkaInputsPhase kafka =
+          new KafkaInputsPhase(
+              WS, ConfigProvider.getConfig(), channels, pool, json, text -> line("%s", text));
+      int profiles = Math.min(KAFKA_PROFILES, PROFILES);
+      kafka.run(Math.max(2, KAFKA_INPUTS / 10), profiles, false); // warm-up
+      kafka.run(KAFKA_INPUTS, profiles, true);
+    }
+
+    Path out = Path.of("target", "benchmark-results.txt");
+    Files.writeString(
+        out,
+        String.join(System.lineSeparator(), report)
+            + System.lineSeparator()
+            + System.lineSeparator(),
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 
   private void fullEvaluation(int segmentCount) throws Exception {
@@ -176,15 +205,6 @@ class SegmentBenchmark {
     // 4. re-evaluation per profile change
     profileChanges(CHANGES / 5, false); // warm-up
     profileChanges(CHANGES, true);
-
-    Path out = Path.of("target", "benchmark-results.txt");
-    Files.writeString(
-        out,
-        String.join(System.lineSeparator(), report)
-            + System.lineSeparator()
-            + System.lineSeparator(),
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
   }
 
   private void isMember(int checks, int concurrency) {

@@ -1,0 +1,305 @@
+package org.opencdp.segment.benchmark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.reactive.messaging.ChannelRegistry;
+import io.vertx.mutiny.sqlclient.Pool;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.Config;
+import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.contracts.EventType;
+import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.Topics;
+import org.opencdp.segment.messaging.Channels;
+
+/**
+ * The real-time inputs through Kafka, as the platform sends them: for each event, the resolved
+ * event ({@code cdp.events.resolved}) and the profile change it causes ({@code
+ * cdp.profiles.changed}, the next version with {@code traits.last_login} and sometimes {@code
+ * computed.orders_30d} changed), over a subset of the loaded profiles. The two input channels are
+ * paused while the inputs are produced, then resumed; the phase ends when the service's consumer
+ * group has committed every offset (commits follow durable writes). Prints inputs applied/s and CPU
+ * per input of this JVM (the service and this driver; the Kafka broker is another process), of
+ * PostgreSQL (postmaster and backends) and of Redis, read from /proc before and after.
+ */
+final class KafkaInputsPhase {
+  private static final String[] PAGES = {"/", "/pricing", "/docs", "/blog", "/cart"};
+
+  private final String workspace;
+  private final Config config;
+  private final ChannelRegistry channels;
+  private final Pool pool;
+  private final ObjectMapper json;
+  private final Consumer<String> line;
+  private final Map<Integer, Long> versions = new HashMap<>();
+  private final Random random = new Random(11);
+
+  KafkaInputsPhase(
+      String workspace,
+      Config config,
+      ChannelRegistry channels,
+      Pool pool,
+      ObjectMapper json,
+      Consumer<String> line) {
+    this.workspace = workspace;
+    this.config = config;
+    this.channels = channels;
+    this.pool = pool;
+    this.json = json;
+    this.line = line;
+  }
+
+  /** Sends {@code inputs} inputs over {@code profiles} profiles and waits until all are applied. */
+  void run(int inputs, int profiles, boolean report) throws Exception {
+    String bootstrap = config.getValue("kafka.bootstrap.servers", String.class);
+    String group =
+        config
+            .getOptionalValue(
+                "mp.messaging.incoming." + Channels.EVENTS_RESOLVED + ".group.id", String.class)
+            .orElse("segment-service");
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        KafkaProducer<String, String> producer = producer(bootstrap)) {
+      channels.getPausable(Channels.EVENTS_RESOLVED).pause();
+      channels.getPausable(Channels.PROFILES_CHANGED).pause();
+      long changesBefore = count("membership_change");
+      for (int i = 0; i < inputs / 2; i++) {
+        int n = random.nextInt(profiles);
+        Instant at = Instant.now();
+        producer.send(
+            new ProducerRecord<>(
+                Topics.EVENTS_RESOLVED,
+                workspace + ":p" + n,
+                json.writeValueAsString(event(n, at))));
+        ProfileChanged change = change(n, at);
+        producer.send(
+            new ProducerRecord<>(
+                Topics.PROFILES_CHANGED, change.partitionKey(), json.writeValueAsString(change)));
+      }
+      producer.flush();
+      Map<TopicPartition, Long> ends = ends(admin);
+      String load = loadAverage();
+      long jvm0 = ProcessCpu.jvmMillis();
+      long pg0 = postgresMillis();
+      long redis0 = redisMillis();
+      long t0 = System.nanoTime();
+      channels.getPausable(Channels.EVENTS_RESOLVED).resume();
+      channels.getPausable(Channels.PROFILES_CHANGED).resume();
+      while (!caughtUp(admin, group, ends)) {
+        Thread.sleep(50);
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long jvm = ProcessCpu.jvmMillis() - jvm0;
+      long pg = postgresMillis() - pg0;
+      long redis = redisMillis() - redis0;
+      if (!report) {
+        return;
+      }
+      int sent = inputs / 2 * 2;
+      line.accept(
+          String.format(
+              java.util.Locale.ROOT,
+              "kafka inputs (%d resolved events + %d profile changes over %d profiles, 100 segments;"
+                  + " load average before: %s): applied in %.1f s = %.0f inputs/s;"
+                  + " CPU per input: JVM %.3f ms, PostgreSQL %.3f ms, Redis %.3f ms"
+                  + " (total %.1f s, %.1f s, %.1f s); %d membership changes written;"
+                  + " dead-lettered: %d; load average after: %s",
+              sent / 2,
+              sent / 2,
+              profiles,
+              load,
+              seconds,
+              sent / seconds,
+              jvm / (double) sent,
+              pg / (double) sent,
+              redis / (double) sent,
+              jvm / 1000.0,
+              pg / 1000.0,
+              redis / 1000.0,
+              count("membership_change") - changesBefore,
+              deadLettered(admin),
+              loadAverage()));
+    }
+  }
+
+  private EventEnvelope event(int n, Instant at) {
+    boolean order = random.nextInt(4) == 0;
+    Map<String, Object> properties =
+        order
+            ? Map.of("total", random.nextInt(300), "currency", "EUR")
+            : Map.of("path", PAGES[random.nextInt(PAGES.length)]);
+    return new EventEnvelope(
+        UUID.randomUUID().toString(),
+        workspace,
+        "web",
+        order ? EventType.TRACK : EventType.PAGE,
+        order ? "Order Completed" : null,
+        order ? null : "Page",
+        null,
+        "user-" + n,
+        null,
+        null,
+        null,
+        null,
+        properties,
+        null,
+        null,
+        at,
+        at,
+        at,
+        at,
+        null,
+        "p" + n);
+  }
+
+  /** The next snapshot of profile {@code n}: a login now, sometimes another order counted. */
+  private ProfileChanged change(int n, Instant at) {
+    long version = versions.merge(n, 1L, Long::sum) + 1_000_000L; // loaded rows are version 1
+    Random stable = new Random(n);
+    Map<String, Object> traits = SegmentBenchmark.traits(n, stable);
+    traits.put("last_login", at.toString());
+    Map<String, Object> computed = new HashMap<>(SegmentBenchmark.computed(stable));
+    List<String> changed = new ArrayList<>(List.of("traits.last_login"));
+    if (random.nextInt(4) == 0) {
+      computed.put("orders_30d", random.nextInt(11));
+      changed.add("computed.orders_30d");
+    }
+    return new ProfileChanged(
+        workspace,
+        "p" + n,
+        version,
+        changed,
+        traits,
+        computed,
+        SegmentBenchmark.consent(stable),
+        List.of(),
+        null,
+        at,
+        false);
+  }
+
+  private static KafkaProducer<String, String> producer(String bootstrap) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            256 * 1024),
+        new StringSerializer(),
+        new StringSerializer());
+  }
+
+  private static Map<TopicPartition, Long> ends(Admin admin) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (String topic : List.of(Topics.EVENTS_RESOLVED, Topics.PROFILES_CHANGED)) {
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
+
+  private static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> ends)
+      throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+      OffsetAndMetadata offset = committed.get(end.getKey());
+      long at = offset == null ? 0 : offset.offset();
+      if (at < end.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long deadLettered(Admin admin) throws Exception {
+    long total = 0;
+    for (String topic :
+        List.of(
+            Topics.EVENTS_RESOLVED + Topics.DLQ_SUFFIX,
+            Topics.PROFILES_CHANGED + Topics.DLQ_SUFFIX)) {
+      if (!admin.listTopics().names().get().contains(topic)) {
+        continue;
+      }
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      for (var info : admin.listOffsets(latest).all().get().values()) {
+        total += info.offset();
+      }
+    }
+    return total;
+  }
+
+  private long count(String table) {
+    return pool.query("select count(*) from " + table)
+        .execute()
+        .await()
+        .atMost(Duration.ofMinutes(1))
+        .iterator()
+        .next()
+        .getLong(0);
+  }
+
+  private long postgresMillis() {
+    String url = config.getValue("quarkus.datasource.reactive.url", String.class);
+    return millisOf("postgres", URI.create(url.replace("postgresql://", "http://")).getPort());
+  }
+
+  private long redisMillis() {
+    String url = config.getValue("quarkus.redis.hosts", String.class).split(",")[0];
+    return millisOf("redis-server", URI.create(url.replace("redis://", "http://")).getPort());
+  }
+
+  private static long millisOf(String program, int port) {
+    OptionalLong pid = ProcessCpu.find(program, port);
+    return pid.isPresent() ? ProcessCpu.treeMillis(pid.getAsLong()) : 0;
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f =
+          java.nio.file.Files.readString(
+                  java.nio.file.Path.of("/proc/loadavg"), StandardCharsets.US_ASCII)
+              .split(" ");
+      return f[0] + ", " + f[1] + ", " + f[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}
