@@ -11,7 +11,6 @@ import org.opencdp.segment.config.Contexts;
 import org.opencdp.segment.membership.MembershipCache;
 import org.opencdp.segment.membership.MembershipChangeEntity;
 import org.opencdp.segment.membership.MembershipChangeRepository;
-import org.opencdp.segment.membership.Timers;
 import org.opencdp.segment.messaging.MembershipPublisher;
 
 /**
@@ -23,7 +22,6 @@ import org.opencdp.segment.messaging.MembershipPublisher;
 @ApplicationScoped
 public class Effects {
   private final MembershipCache cache;
-  private final Timers timers;
   private final MembershipPublisher publisher;
   private final MembershipChangeRepository changes;
   private final SegmentMetrics metrics;
@@ -31,13 +29,11 @@ public class Effects {
 
   public Effects(
       MembershipCache cache,
-      Timers timers,
       MembershipPublisher publisher,
       MembershipChangeRepository changes,
       SegmentMetrics metrics,
       Contexts contexts) {
     this.cache = cache;
-    this.timers = timers;
     this.publisher = publisher;
     this.changes = changes;
     this.metrics = metrics;
@@ -52,9 +48,8 @@ public class Effects {
    * the transaction back (the input is retried).
    */
   public Uni<Void> applyToRedis(Evaluation evaluation) {
-    return cache
-        .sync(evaluation.desired, evaluation.rewriteCache)
-        .chain(() -> timers.apply(evaluation.timers));
+    // membership and timer writes go in one pipeline
+    return cache.sync(evaluation.desired.values(), evaluation.rewriteCache, evaluation.timers);
   }
 
   /**

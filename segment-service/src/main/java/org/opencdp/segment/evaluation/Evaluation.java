@@ -3,7 +3,9 @@ package org.opencdp.segment.evaluation;
 import io.vertx.mutiny.redis.client.Request;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.opencdp.contracts.SegmentMembershipChanged.Kind;
 import org.opencdp.segment.condition.Verdict;
@@ -21,7 +23,10 @@ import org.opencdp.segment.profile.ProfileState;
 public final class Evaluation {
   final Instant now;
   final List<MembershipChangeEntity> changes = new ArrayList<>();
-  final List<MembershipCache.Desired> desired = new ArrayList<>();
+
+  /** By workspace and profile: the last state synced wins (several inputs of one profile). */
+  final Map<String, MembershipCache.Desired> desired = new LinkedHashMap<>();
+
   final List<Request> timers = new ArrayList<>();
   int evaluated;
   boolean rewriteCache;
@@ -101,9 +106,10 @@ public final class Evaluation {
     rewriteCache = true;
   }
 
-  /** Redis must reflect {@code state}'s membership after the commit. */
+  /** Redis must reflect {@code state}'s membership (written before the commit, see Effects). */
   public void sync(ProfileState state) {
-    desired.add(
+    desired.put(
+        state.workspaceId + ":" + state.profileId,
         new MembershipCache.Desired(
             state.workspaceId, state.profileId, java.util.Set.copyOf(state.segments)));
   }

@@ -1,6 +1,7 @@
 package org.opencdp.segment.evaluation;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -14,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The service's own metrics: {@code segment_evaluations_total{trigger}} (rate = evaluations/s),
  * {@code segment_changes_total{kind}}, {@code segment_profile_change_seconds} (latency of one
  * profile-change evaluation), {@code segment_timer_lag_seconds} (how late the oldest due timer is),
- * {@code segment_members{workspace,segment}} (segment sizes, refreshed from Redis).
+ * {@code segment_members{workspace,segment}} (segment sizes, refreshed from Redis), {@code
+ * segment_input_batch} (records per poll batch of real-time inputs).
  */
 @ApplicationScoped
 public class SegmentMetrics {
@@ -24,6 +26,7 @@ public class SegmentMetrics {
   private final Map<String, AtomicLong> sizes = new ConcurrentHashMap<>();
   private final AtomicLong timerLagMillis = new AtomicLong();
   private final Timer profileChange;
+  private final DistributionSummary inputBatch;
 
   public SegmentMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -36,6 +39,14 @@ public class SegmentMetrics {
             .description("Evaluation of one profile change, lock to commit")
             .publishPercentiles(0.5, 0.99)
             .register(registry);
+    this.inputBatch =
+        DistributionSummary.builder("segment.input.batch")
+            .description("Records per Kafka poll batch of profile changes or resolved events")
+            .register(registry);
+  }
+
+  public void inputBatch(int records) {
+    inputBatch.record(records);
   }
 
   public void evaluated(String trigger, int count) {

@@ -86,8 +86,16 @@ public class MembershipCache {
    * racing a pipeline, a pipeline cut half-way) is only repaired this way: the rebuild job uses it.
    */
   public Uni<Void> sync(Collection<Desired> profiles, boolean rewrite) {
+    return sync(profiles, rewrite, List.of());
+  }
+
+  /**
+   * Like {@link #sync(Collection, boolean)}, with {@code also} (timer writes) sent after the
+   * membership writes in the same pipeline.
+   */
+  public Uni<Void> sync(Collection<Desired> profiles, boolean rewrite, List<Request> also) {
     if (profiles.isEmpty()) {
-      return Uni.createFrom().voidItem();
+      return apply(also);
     }
     List<Desired> list = List.copyOf(profiles);
     List<Request> reads = new ArrayList<>(list.size());
@@ -111,6 +119,7 @@ public class MembershipCache {
                 }
                 writes(d, actual, rewrite, writes);
               }
+              writes.addAll(also);
               return apply(writes);
             });
   }

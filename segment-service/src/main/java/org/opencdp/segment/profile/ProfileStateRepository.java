@@ -1,5 +1,6 @@
 package org.opencdp.segment.profile;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +13,32 @@ public class ProfileStateRepository implements PanacheRepositoryBase<ProfileStat
 
   public Uni<ProfileStateEntity> lock(String workspaceId, String profileId) {
     return findById(ProfileStateEntity.key(workspaceId, profileId), LockModeType.PESSIMISTIC_WRITE);
+  }
+
+  /**
+   * Locks the existing rows of {@code keys} in one statement, in byte order of the key ({@code
+   * COLLATE "C"}, the order of Java's sorted strings that merges and erasures lock in, whatever the
+   * database's collation), and returns them. Rows of unknown profiles are not returned.
+   */
+  public Uni<List<ProfileStateEntity>> lockAll(List<String> keys) {
+    if (keys.isEmpty()) {
+      return Uni.createFrom().item(List.of());
+    }
+    return Panache.getSession()
+        .chain(
+            session ->
+                session
+                    .createNativeQuery(
+                        "select key from profile_state where key in (:keys)"
+                            + " order by key collate \"C\" for update",
+                        String.class)
+                    .setParameter("keys", keys)
+                    .getResultList())
+        .chain(
+            locked ->
+                locked.isEmpty()
+                    ? Uni.createFrom().item(List.<ProfileStateEntity>of())
+                    : list("key in ?1", locked));
   }
 
   /** The next page of live profiles of a workspace after {@code afterKey}, locked when asked. */

@@ -84,6 +84,36 @@ public final class TestKafka {
     }
   }
 
+  /**
+   * Sends {@code records} as one produce request per partition (a lingering producer, flushed at
+   * the end): the broker appends each partition's records together, so a consumer's next poll
+   * returns them together, in one batch.
+   */
+  public static void sendTogether(List<ProducerRecord<String, String>> records) {
+    try (KafkaProducer<String, String> together =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                60_000,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                1 << 20),
+            new StringSerializer(),
+            new StringSerializer())) {
+      records.forEach(together::send);
+      together.flush();
+    }
+  }
+
+  /** The record {@link #send(EventEnvelope)} sends. */
+  public static ProducerRecord<String, String> record(EventEnvelope event) {
+    return new ProducerRecord<>(
+        Topics.EVENTS_RESOLVED, event.workspaceId() + ":" + event.profileId(), write(event));
+  }
+
   /** Sends without waiting; call {@link #flush()} after a batch. */
   public static void sendAsync(ProfileChanged change) {
     producer()

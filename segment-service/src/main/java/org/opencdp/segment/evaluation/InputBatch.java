@@ -1,0 +1,156 @@
+package org.opencdp.segment.evaluation;
+
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.opencdp.segment.definition.SegmentCatalog;
+import org.opencdp.segment.definition.WorkspaceSegments;
+import org.opencdp.segment.membership.MembershipChangeRepository;
+import org.opencdp.segment.profile.ProfileState;
+import org.opencdp.segment.profile.ProfileStateCodec;
+import org.opencdp.segment.profile.ProfileStateEntity;
+import org.opencdp.segment.profile.ProfileStateRepository;
+
+/**
+ * Applies a batch of real-time inputs (a Kafka poll) in one transaction: locks every profile of the
+ * batch with one query in key order (so two instances with overlapping batches wait for each other
+ * instead of deadlocking), applies each profile's inputs in their order (same history and
+ * membership as one transaction per input), writes each changed row once, inserts the history and
+ * outbox rows together, and writes Redis in one pipeline while the rows are still locked (see
+ * {@link Effects#applyToRedis}). Kafka follows the commit. Applying a batch again changes nothing:
+ * older versions and known event ids are ignored.
+ */
+@ApplicationScoped
+public class InputBatch {
+  private final ProfileStateRepository profiles;
+  private final ProfileStateCodec codec;
+  private final SegmentCatalog catalog;
+  private final MembershipChangeRepository history;
+  private final InputRules rules;
+  private final Effects effects;
+  private final SegmentMetrics metrics;
+  private final Clock clock;
+
+  InputBatch(
+      ProfileStateRepository profiles,
+      ProfileStateCodec codec,
+      SegmentCatalog catalog,
+      MembershipChangeRepository history,
+      InputRules rules,
+      Effects effects,
+      SegmentMetrics metrics,
+      Clock clock) {
+    this.profiles = profiles;
+    this.codec = codec;
+    this.catalog = catalog;
+    this.history = history;
+    this.rules = rules;
+    this.effects = effects;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  public Uni<Void> apply(List<? extends RealtimeInput> inputs) {
+    if (inputs.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    // key order: the order the rows are locked and written in
+    Map<String, List<RealtimeInput>> byProfile = new TreeMap<>();
+    for (RealtimeInput input : inputs) {
+      byProfile
+          .computeIfAbsent(
+              ProfileStateEntity.key(input.workspaceId(), input.profileId()),
+              k -> new ArrayList<>())
+          .add(input);
+    }
+    Timer.Sample sample = Timer.start();
+    Evaluation evaluation = new Evaluation(clock.instant());
+    return Panache.withTransaction(
+            () ->
+                catalogs(byProfile)
+                    .chain(
+                        segments ->
+                            profiles
+                                .lockAll(List.copyOf(byProfile.keySet()))
+                                .chain(rows -> applyLocked(byProfile, segments, rows, evaluation))))
+        .invoke(() -> effects.afterCommit(evaluation))
+        .eventually(() -> sample.stop(metrics.profileChange()));
+  }
+
+  /** The segments of every workspace in the batch. */
+  private Uni<Map<String, WorkspaceSegments>> catalogs(Map<String, List<RealtimeInput>> byProfile) {
+    Map<String, WorkspaceSegments> result = new HashMap<>();
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    for (List<RealtimeInput> group : byProfile.values()) {
+      String workspaceId = group.get(0).workspaceId();
+      if (result.containsKey(workspaceId)) {
+        continue;
+      }
+      result.put(workspaceId, null);
+      chain =
+          chain.chain(
+              () ->
+                  catalog
+                      .of(workspaceId)
+                      .invoke(s -> result.put(workspaceId, s))
+                      .replaceWithVoid());
+    }
+    return chain.replaceWith(result);
+  }
+
+  private Uni<Void> applyLocked(
+      Map<String, List<RealtimeInput>> byProfile,
+      Map<String, WorkspaceSegments> segments,
+      List<ProfileStateEntity> rows,
+      Evaluation evaluation) {
+    Map<String, ProfileStateEntity> stored = new HashMap<>();
+    rows.forEach(row -> stored.put(row.key, row));
+    List<LockedProfile> changed = new ArrayList<>();
+    for (Map.Entry<String, List<RealtimeInput>> entry : byProfile.entrySet()) {
+      RealtimeInput first = entry.getValue().get(0);
+      ProfileStateEntity row = stored.get(entry.getKey());
+      LockedProfile p =
+          row == null
+              ? new LockedProfile(
+                  codec.newRow(first.workspaceId(), first.profileId()),
+                  new ProfileState(first.workspaceId(), first.profileId()),
+                  false)
+              : new LockedProfile(row, codec.decode(row), true);
+      WorkspaceSegments workspaceSegments = segments.get(first.workspaceId());
+      for (RealtimeInput input : entry.getValue()) {
+        if (rules.apply(p, workspaceSegments, evaluation, input)) {
+          p.written = true;
+        }
+      }
+      if (p.written) {
+        changed.add(p);
+      }
+    }
+    metrics.evaluated("realtime", evaluation.evaluated);
+    return persist(changed, evaluation).chain(() -> effects.applyToRedis(evaluation));
+  }
+
+  /** Each changed row once (new ones inserted in key order), then the history rows together. */
+  private Uni<Void> persist(List<LockedProfile> changed, Evaluation evaluation) {
+    List<ProfileStateEntity> inserts = new ArrayList<>();
+    for (LockedProfile p : changed) {
+      codec.encodeData(p.state, p.row);
+      p.row.updatedAt = evaluation.now;
+      if (!p.stored) {
+        inserts.add(p.row);
+      }
+    }
+    Uni<Void> chain = inserts.isEmpty() ? Uni.createFrom().voidItem() : profiles.persist(inserts);
+    if (!evaluation.changes.isEmpty()) {
+      chain = chain.chain(() -> history.insertAll(evaluation.changes));
+    }
+    return changed.isEmpty() ? chain : chain.chain(() -> profiles.flush());
+  }
+}
