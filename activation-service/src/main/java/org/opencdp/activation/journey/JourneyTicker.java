@@ -1,8 +1,10 @@
 package org.opencdp.activation.journey;
 
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +44,17 @@ public class JourneyTicker {
         engine.resume(journey);
       }
     } catch (RuntimeException e) {
-      Log.errorf("journey tick failed: %s", e.getClass().getName());
+      if (running) {
+        Log.errorf("journey tick failed: %s", e.getClass().getName());
+      } else {
+        // the pool closed under a tick that was running at shutdown: the journeys stay due
+        Log.debugf("journey tick interrupted by shutdown: %s", e.getClass().getName());
+      }
     }
+  }
+
+  void onShutdown(@Observes ShutdownEvent shutdown) {
+    stop();
   }
 
   /** Stops resuming journeys (shutdown, or a simulated crash in tests). */
