@@ -13,9 +13,9 @@ public class BenchmarkProfile implements QuarkusTestProfile {
         "cdp.identity.consumer-parallelism",
         System.getProperty("bench.parallelism", "32"),
         "mp.messaging.incoming.events-raw.concurrency",
-        System.getProperty("bench.consumers", "4"),
+        System.getProperty("bench.consumers", "2"),
         "mp.messaging.incoming.events-raw.max.poll.records",
-        System.getProperty("bench.max-poll-records", "500"),
+        System.getProperty("bench.max-poll-records", "1000"),
         "quarkus.log.category.\"org.apache.kafka\".level",
         "WARN");
   }

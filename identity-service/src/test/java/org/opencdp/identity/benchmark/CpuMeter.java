@@ -52,12 +52,30 @@ final class CpuMeter {
   private static long infrastructureNanos(String command, String argument) {
     String marker = "cdp-infra-" + ProcessHandle.current().pid();
     return ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().orElse("").contains(marker))
-        .filter(p -> p.info().commandLine().orElse("").contains(argument))
         .filter(p -> p.info().command().orElse("").contains(command))
+        .filter(
+            p -> {
+              String line = commandLine(p);
+              return line.contains(marker) && line.contains(argument);
+            })
         .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
         .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO))
         .mapToLong(Duration::toNanos)
         .sum();
+  }
+
+  /**
+   * From /proc where it exists: {@code ProcessHandle.Info.commandLine()} is empty for a command
+   * line as long as the broker's (the test classpath).
+   */
+  private static String commandLine(ProcessHandle process) {
+    try {
+      return new String(
+          java.nio.file.Files.readAllBytes(
+              java.nio.file.Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+          java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException | RuntimeException e) {
+      return process.info().commandLine().orElse("");
+    }
   }
 }
