@@ -66,18 +66,68 @@ final class BenchCpu {
   }
 
   /**
-   * Reads the services by pid, this JVM (Kafka broker, MongoDB-wire server, load generator) and the
-   * PostgreSQL and Redis server processes by name, plus the whole machine's busy time.
+   * Reads the services by pid, this JVM (Kafka broker, MongoDB-wire server, load generator), the
+   * platform's PostgreSQL (its postmaster, found by data directory, and its backends) and Redis
+   * (found by port), plus the whole machine's busy time. Other PostgreSQL or Redis servers on the
+   * machine (other builds) are left out.
    */
-  static Snapshot take(Map<String, Long> servicePids) {
+  static Snapshot take(Map<String, Long> servicePids, Path postgresDataDir, int redisPort) {
     Map<String, Double> parts = new LinkedHashMap<>();
     servicePids.forEach((name, pid) -> parts.put(name, processMillis(pid)));
     parts.put(
         "test JVM (Kafka broker, MongoDB-wire server, load generator)",
         processMillis(ProcessHandle.current().pid()));
-    parts.put("PostgreSQL (all server processes)", millisOfProcessesNamed("postgres"));
-    parts.put("Redis", millisOfProcessesNamed("redis-server"));
+    List<Proc> processes = processes();
+    double postgres = 0;
+    for (Proc postmaster : processes) {
+      if (postmaster.comm().equals("postgres")
+          && postmaster.cmdline().contains(postgresDataDir.toString())) {
+        // reaped backends (closed connections) are in the postmaster's children time
+        postgres += processMillis(postmaster.pid(), true);
+        for (Proc backend : processes) {
+          if (backend.parent() == postmaster.pid()) {
+            postgres += processMillis(backend.pid());
+          }
+        }
+      }
+    }
+    parts.put("PostgreSQL (postmaster and backends)", postgres);
+    parts.put(
+        "Redis",
+        processes.stream()
+            .filter(p -> p.comm().startsWith("redis-server"))
+            .filter(p -> p.cmdline().matches(".*\\b" + redisPort + "\\b.*"))
+            .mapToDouble(p -> processMillis(p.pid()))
+            .sum());
     return new Snapshot(parts, machineBusyMillis());
+  }
+
+  /** A process: its id, its parent's, its command name and command line. */
+  private record Proc(long pid, long parent, String comm, String cmdline) {}
+
+  private static List<Proc> processes() {
+    List<Proc> out = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(Path.of("/proc"))) {
+      dirs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .forEach(
+              dir -> {
+                String stat = read(dir.resolve("stat"));
+                String cmdline = read(dir.resolve("cmdline"));
+                if (stat != null && cmdline != null) {
+                  String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                  String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                  out.add(
+                      new Proc(
+                          Long.parseLong(dir.getFileName().toString()),
+                          Long.parseLong(fields[1]),
+                          comm,
+                          cmdline.replace('\0', ' ')));
+                }
+              });
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
   }
 
   /** utime + stime of one process (its threads included), 0 when it is gone. */
@@ -85,10 +135,7 @@ final class BenchCpu {
     return processMillis(pid, false);
   }
 
-  /**
-   * With {@code reapedChildren}, adds the CPU of children that ended (cutime + cstime): PostgreSQL
-   * backends that closed during the phase are counted in their postmaster.
-   */
+  /** With {@code reapedChildren}, adds the CPU of children that ended (cutime + cstime). */
   private static double processMillis(long pid, boolean reapedChildren) {
     String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
     if (stat == null) {
@@ -101,18 +148,6 @@ final class BenchCpu {
       ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
     }
     return ticks * MS_PER_TICK;
-  }
-
-  private static double millisOfProcessesNamed(String name) {
-    try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-      return processes
-          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-          .filter(p -> name.equals(trim(read(p.resolve("comm")))))
-          .mapToDouble(p -> processMillis(Long.parseLong(p.getFileName().toString()), true))
-          .sum();
-    } catch (IOException e) {
-      return 0;
-    }
   }
 
   /** user + nice + system + irq + softirq + steal ticks of all cores, from /proc/stat. */
@@ -135,9 +170,5 @@ final class BenchCpu {
     } catch (IOException | RuntimeException e) {
       return null;
     }
-  }
-
-  private static String trim(String text) {
-    return text == null ? null : text.trim();
   }
 }

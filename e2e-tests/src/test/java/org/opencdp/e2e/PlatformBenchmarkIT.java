@@ -116,7 +116,8 @@ class PlatformBenchmarkIT {
       BenchObservers.MembershipWatcher watcher =
           new BenchObservers.MembershipWatcher(bootstrap, segmentId);
       FixedRate fixed;
-      BenchCpu.Snapshot cpuBefore = BenchCpu.take(servicePids());
+      BenchCpu.Snapshot cpuBefore =
+          BenchCpu.take(servicePids(), postgresDataDir(), platform.launcher().redis().port());
       Map<String, Long> lagAtEnd;
       Map<String, String> profileOfUser;
       BenchRun.Latencies toMembership = new BenchRun.Latencies();
@@ -154,7 +155,9 @@ class PlatformBenchmarkIT {
         watcher.close();
       }
       Duration drainedAfterFixedRate = awaitDrained(bootstrap, Duration.ofSeconds(120));
-      BenchCpu.Snapshot cpu = BenchCpu.take(servicePids()).since(cpuBefore);
+      BenchCpu.Snapshot cpu =
+          BenchCpu.take(servicePids(), postgresDataDir(), platform.launcher().redis().port())
+              .since(cpuBefore);
 
       List<String> users = List.copyOf(profileOfUser.keySet());
       List<String> profiles = List.copyOf(profileOfUser.values());
@@ -230,6 +233,11 @@ class PlatformBenchmarkIT {
       assertThat(rss.values()).as("RSS of each service").allMatch(v -> v > 0);
       assertThat(cpu.totalMillis()).as("CPU spent in the fixed-rate phase").isPositive();
     }
+  }
+
+  /** Where the launcher keeps the platform's PostgreSQL (its postmaster's -D). */
+  private Path postgresDataDir() {
+    return platform.launcher().state().resolve("postgres");
   }
 
   private Map<String, Long> servicePids() {
