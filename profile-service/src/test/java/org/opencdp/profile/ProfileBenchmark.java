@@ -149,9 +149,10 @@ class ProfileBenchmark {
                       buildNanos,
                       storeNanos);
                   if ((page + 1) % 100 == 0) {
-                    Log.infof(
-                        "BENCHMARK seeding: page %d of %d after %.1f s",
-                        page + 1, pages, (System.nanoTime() - start) / 1e9);
+                    progress(
+                        String.format(
+                            "seeding: page %d of %d after %.1f s",
+                            page + 1, pages, (System.nanoTime() - start) / 1e9));
                   }
                 }
                 return null;
@@ -231,6 +232,17 @@ class ProfileBenchmark {
     identifiers.insertMany(ids).await().indefinitely();
     buildNanos.addAndGet(built - started);
     storeNanos.addAndGet(System.nanoTime() - built);
+  }
+
+  /** Progress of a long phase, in its own file (test output is only flushed at the end). */
+  private static void progress(String text) {
+    Log.info("BENCHMARK " + text);
+    try {
+      java.nio.file.Files.writeString(
+          java.nio.file.Path.of("target", "benchmark-progress.txt"), text + "\n");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static long usedHeapAfterGc() {
