@@ -1,6 +1,8 @@
 package org.opencdp.segment.benchmark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.io.IOException;
@@ -51,6 +53,7 @@ final class KafkaInputsPhase {
   private final Pool pool;
   private final ObjectMapper json;
   private final Consumer<String> line;
+  private final MeterRegistry registry;
   private final Map<Integer, Long> versions = new HashMap<>();
   private final Random random = new Random(11);
 
@@ -60,6 +63,7 @@ final class KafkaInputsPhase {
       ChannelRegistry channels,
       Pool pool,
       ObjectMapper json,
+      MeterRegistry registry,
       Consumer<String> line) {
     this.workspace = workspace;
     this.config = config;
@@ -67,6 +71,7 @@ final class KafkaInputsPhase {
     this.pool = pool;
     this.json = json;
     this.line = line;
+    this.registry = registry;
   }
 
   /** Sends {@code inputs} inputs over {@code profiles} profiles and waits until all are applied. */
@@ -101,6 +106,7 @@ final class KafkaInputsPhase {
       long jvm0 = ProcessCpu.jvmMillis();
       long pg0 = postgresMillis();
       long redis0 = redisMillis();
+      double[] batches0 = batches();
       long t0 = System.nanoTime();
       channels.getPausable(Channels.EVENTS_RESOLVED).resume();
       channels.getPausable(Channels.PROFILES_CHANGED).resume();
@@ -111,6 +117,10 @@ final class KafkaInputsPhase {
       long jvm = ProcessCpu.jvmMillis() - jvm0;
       long pg = postgresMillis() - pg0;
       long redis = redisMillis() - redis0;
+      double[] batches1 = batches();
+      if (batches0 == null) {
+        batches0 = new double[2];
+      }
       if (!report) {
         return;
       }
@@ -122,7 +132,7 @@ final class KafkaInputsPhase {
                   + " load average before: %s): applied in %.1f s = %.0f inputs/s;"
                   + " CPU per input: JVM %.3f ms, PostgreSQL %.3f ms, Redis %.3f ms"
                   + " (total %.1f s, %.1f s, %.1f s); %d membership changes written;"
-                  + " dead-lettered: %d; load average after: %s",
+                  + " dead-lettered: %d; %s; load average after: %s",
               sent / 2,
               sent / 2,
               profiles,
@@ -137,8 +147,21 @@ final class KafkaInputsPhase {
               redis / 1000.0,
               count("membership_change") - changesBefore,
               deadLettered(admin),
+              batches1 == null
+                  ? "one transaction per input"
+                  : String.format(
+                      java.util.Locale.ROOT,
+                      "%.0f poll batches, %.1f records per batch",
+                      batches1[0] - batches0[0],
+                      (batches1[1] - batches0[1]) / Math.max(1, batches1[0] - batches0[0])),
               loadAverage()));
     }
+  }
+
+  /** {count, total records} of the service's poll-batch metric, null where it has none. */
+  private double[] batches() {
+    DistributionSummary summary = registry.find("segment.input.batch").summary();
+    return summary == null ? null : new double[] {summary.count(), summary.totalAmount()};
   }
 
   private EventEnvelope event(int n, Instant at) {

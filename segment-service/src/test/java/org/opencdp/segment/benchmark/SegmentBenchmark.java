@@ -139,7 +139,13 @@ class SegmentBenchmark {
     if (KAFKA_INPUTS > 0) {
       KafkaInputsPhase kafka =
           new KafkaInputsPhase(
-              WS, ConfigProvider.getConfig(), channels, pool, json, text -> line("%s", text));
+              WS,
+              ConfigProvider.getConfig(),
+              channels,
+              pool,
+              json,
+              registry,
+              text -> line("%s", text));
       int profiles = Math.min(KAFKA_PROFILES, PROFILES);
       kafka.run(Math.max(2, KAFKA_INPUTS / 10), profiles, false); // warm-up
       kafka.run(KAFKA_INPUTS, profiles, true);
