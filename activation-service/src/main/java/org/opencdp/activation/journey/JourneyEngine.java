@@ -114,9 +114,9 @@ public class JourneyEngine {
     advance(campaign.get(), journey);
   }
 
-  /** The first snapshot of a profile arrived: journeys waiting for it go on at the next tick. */
-  public void profileArrived(String workspaceId, String profileId) {
-    store.wakeWaitingForProfile(workspaceId, profileId, clock.instant());
+  /** First snapshots of profiles arrived: journeys waiting for them go on at the next tick. */
+  public void profilesArrived(List<ProfileStore.ProfileKey> profiles) {
+    store.wakeWaitingForProfiles(profiles, clock.instant());
   }
 
   /** Cancels the running journey of the profile (an exit event arrived). */

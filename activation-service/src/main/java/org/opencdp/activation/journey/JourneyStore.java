@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.opencdp.activation.profile.ProfileStore;
 
 /**
  * Journeys in PostgreSQL: the durable timer is {@code next_at} of a WAITING row, claimed with SKIP
@@ -72,12 +73,18 @@ public class JourneyStore {
             Tuple.from(java.util.Arrays.asList(id, step, waits, time(nextAt), detail, time(now))));
   }
 
-  /** Makes the profile's journeys that wait for its snapshot due now. */
-  public void wakeWaitingForProfile(String workspaceId, String profileId, Instant now) {
+  /** Makes the journeys that wait for these profiles' snapshots due now. */
+  public void wakeWaitingForProfiles(List<ProfileStore.ProfileKey> profiles, Instant now) {
     pool.preparedQuery(
-            "update act_journey set next_at = $3 where workspace_id = $1 and profile_id = $2"
-                + " and status = 'WAITING' and detail = $4 and next_at > $3")
-        .executeAndAwait(Tuple.of(workspaceId, profileId, time(now), WAITING_FOR_PROFILE));
+            "update act_journey j set next_at = $3 from unnest($1::varchar[], $2::varchar[])"
+                + " as t(ws, pid) where j.workspace_id = t.ws and j.profile_id = t.pid"
+                + " and j.status = 'WAITING' and j.detail = $4 and j.next_at > $3")
+        .executeAndAwait(
+            Tuple.of(
+                profiles.stream().map(ProfileStore.ProfileKey::workspaceId).toArray(String[]::new),
+                profiles.stream().map(ProfileStore.ProfileKey::profileId).toArray(String[]::new),
+                time(now),
+                WAITING_FOR_PROFILE));
   }
 
   public void finish(String id, String status, String detail, Instant now) {

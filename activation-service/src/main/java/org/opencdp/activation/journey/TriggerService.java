@@ -60,9 +60,11 @@ public class TriggerService {
     this.profiles = profiles;
   }
 
-  public void onProfile(ProfileChanged change) {
-    if (profiles.apply(change)) {
-      engine.profileArrived(change.workspaceId(), change.profileId());
+  /** Profile snapshots of one round of a poll (at most one per profile). */
+  public void onProfiles(List<ProfileChanged> changes) {
+    List<ProfileStore.ProfileKey> first = profiles.applySnapshots(changes);
+    if (!first.isEmpty()) {
+      engine.profilesArrived(first);
     }
   }
 
@@ -164,8 +166,16 @@ public class TriggerService {
     if (event.profileId() == null || event.event() == null) {
       return;
     }
+    List<Campaign> concerned =
+        campaigns.active(event.workspaceId()).stream()
+            .filter(c -> concerns(c.definition(), event.event()))
+            .toList();
+    if (concerned.isEmpty()) {
+      // most events start and end nothing: no database round trip for them
+      return;
+    }
     String profileId = profiles.resolve(event.workspaceId(), event.profileId());
-    for (Campaign campaign : campaigns.active(event.workspaceId())) {
+    for (Campaign campaign : concerned) {
       CampaignDefinition definition = campaign.definition();
       if (definition.exitOn() != null && definition.exitOn().contains(event.event())) {
         // remembered for a journey that a later identity merge brings to this profile
@@ -184,6 +194,13 @@ public class TriggerService {
         engine.start(campaign, profileId, "e:" + event.messageId(), context);
       }
     }
+  }
+
+  /** Whether an event of this name can end or start the campaign. */
+  private static boolean concerns(CampaignDefinition definition, String eventName) {
+    return (definition.exitOn() != null && definition.exitOn().contains(eventName))
+        || (definition.trigger().type() == TriggerType.EVENT
+            && eventName.equals(definition.trigger().event()));
   }
 
   /** The message with the survivor's id when its profile was merged into another. */

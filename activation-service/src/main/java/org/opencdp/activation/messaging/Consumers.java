@@ -113,15 +113,16 @@ public class Consumers {
   @Incoming(Channels.PROFILES)
   @Blocking
   public void profiles(ConsumerRecords<String, String> records) {
-    batches.process(
+    batches.processInRounds(
         records,
         payload -> {
           ProfileChanged change = read(payload, ProfileChanged.class);
           if (change.workspaceId() == null || change.profileId() == null) {
             throw new KeyedBatch.PoisonMessage("ProfileChanged without workspaceId or profileId");
           }
-          triggers.onProfile(change);
-        });
+          return change;
+        },
+        triggers::onProfiles);
   }
 
   @Incoming(Channels.MEMBERSHIP)

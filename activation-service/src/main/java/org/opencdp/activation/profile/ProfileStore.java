@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,54 +54,109 @@ public class ProfileStore {
   }
 
   /**
-   * Keeps the newest version only; older or repeated messages change nothing. True when this is the
-   * first snapshot of the profile (journeys may be waiting for it).
+   * Keeps the newest version of each profile; older or repeated messages change nothing. At most
+   * one message per profile (a round of the poll): one statement for all of them. Returns the
+   * profiles seen for the first time (journeys may be waiting for their snapshot).
    */
-  public boolean apply(ProfileChanged change) {
-    OffsetDateTime at = time(change.occurredAt() == null ? Instant.now() : change.occurredAt());
-    RowSet<Row> written =
+  public List<ProfileKey> applySnapshots(List<ProfileChanged> messages) {
+    List<ProfileKey> first = new ArrayList<>();
+    if (messages.isEmpty()) {
+      return first;
+    }
+    // one row per profile: a statement may not update the same row twice
+    Map<ProfileKey, ProfileChanged> newest = new LinkedHashMap<>();
+    for (ProfileChanged m : messages) {
+      newest.merge(
+          new ProfileKey(m.workspaceId(), m.profileId()),
+          m,
+          (a, b) -> b.version() > a.version() ? b : a);
+    }
+    List<ProfileChanged> changes = List.copyOf(newest.values());
+    int n = changes.size();
+    String[] workspaces = new String[n];
+    String[] profileIds = new String[n];
+    Long[] versions = new Long[n];
+    String[] traits = new String[n];
+    String[] consents = new String[n];
+    String[] identifiers = new String[n];
+    Boolean[] deleted = new Boolean[n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      ProfileChanged c = changes.get(i);
+      workspaces[i] = c.workspaceId();
+      profileIds[i] = c.profileId();
+      versions[i] = c.version();
+      traits[i] = write(c.traits() == null ? Map.of() : c.traits());
+      consents[i] = write(c.consent() == null ? Map.of() : c.consent());
+      identifiers[i] = write(c.identifiers() == null ? List.of() : c.identifiers());
+      deleted[i] = c.deleted();
+      at[i] = time(c.occurredAt() == null ? Instant.now() : c.occurredAt());
+    }
+    for (Row row :
         pool.preparedQuery(
                 "insert into act_profile (workspace_id, profile_id, version, traits, consent,"
-                    + " identifiers, deleted, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8)"
+                    + " identifiers, deleted, updated_at) select * from unnest($1::varchar[],"
+                    + " $2::varchar[], $3::bigint[], $4::text[], $5::text[], $6::text[],"
+                    + " $7::boolean[], $8::timestamptz[])"
                     + " on conflict (workspace_id, profile_id) do update set version = excluded.version,"
                     + " traits = excluded.traits, consent = excluded.consent,"
                     + " identifiers = excluded.identifiers, deleted = excluded.deleted,"
                     + " updated_at = excluded.updated_at where act_profile.version < excluded.version"
                     // xmax is 0 only on a row this statement inserted (not on an update)
-                    + " returning (xmax = 0) as inserted")
+                    + " returning workspace_id, profile_id, (xmax = 0) as inserted")
             .executeAndAwait(
                 Tuple.from(
                     List.of(
-                        change.workspaceId(),
-                        change.profileId(),
-                        change.version(),
-                        write(change.traits() == null ? Map.of() : change.traits()),
-                        write(change.consent() == null ? Map.of() : change.consent()),
-                        write(change.identifiers() == null ? List.of() : change.identifiers()),
-                        change.deleted(),
-                        at)));
-    boolean first = written.rowCount() > 0 && written.iterator().next().getBoolean("inserted");
-    if (change.consent() != null) {
-      List<String> granted = new ArrayList<>();
-      change
-          .consent()
-          .forEach(
-              (category, value) -> {
-                if (Boolean.TRUE.equals(value)) {
-                  granted.add(category);
-                }
-              });
-      if (!granted.isEmpty()) {
-        // consent granted again after an unsubscribe (a newer profile state) lifts the refusal
-        pool.preparedQuery(
-                "delete from act_suppression where workspace_id = $1 and profile_id = $2"
-                    + " and category = any($3) and created_at < $4")
-            .executeAndAwait(
-                Tuple.of(
-                    change.workspaceId(), change.profileId(), granted.toArray(new String[0]), at));
+                        workspaces,
+                        profileIds,
+                        versions,
+                        traits,
+                        consents,
+                        identifiers,
+                        deleted,
+                        at)))) {
+      if (row.getBoolean("inserted")) {
+        first.add(new ProfileKey(row.getString("workspace_id"), row.getString("profile_id")));
       }
     }
+    liftSuppressionsOnConsent(changes, at);
     return first;
+  }
+
+  /** Consent granted again after an unsubscribe (a newer profile state) lifts the refusal. */
+  private void liftSuppressionsOnConsent(List<ProfileChanged> changes, OffsetDateTime[] at) {
+    List<String> workspaces = new ArrayList<>();
+    List<String> profileIds = new ArrayList<>();
+    List<String> categories = new ArrayList<>();
+    List<OffsetDateTime> times = new ArrayList<>();
+    for (int i = 0; i < changes.size(); i++) {
+      ProfileChanged c = changes.get(i);
+      if (c.consent() == null) {
+        continue;
+      }
+      for (Map.Entry<String, Boolean> consent : c.consent().entrySet()) {
+        if (Boolean.TRUE.equals(consent.getValue())) {
+          workspaces.add(c.workspaceId());
+          profileIds.add(c.profileId());
+          categories.add(consent.getKey());
+          times.add(at[i]);
+        }
+      }
+    }
+    if (categories.isEmpty()) {
+      return;
+    }
+    pool.preparedQuery(
+            "delete from act_suppression s using unnest($1::varchar[], $2::varchar[],"
+                + " $3::varchar[], $4::timestamptz[]) as t(ws, pid, category, at)"
+                + " where s.workspace_id = t.ws and s.profile_id = t.pid"
+                + " and s.category = t.category and s.created_at < t.at")
+        .executeAndAwait(
+            Tuple.of(
+                workspaces.toArray(String[]::new),
+                profileIds.toArray(String[]::new),
+                categories.toArray(String[]::new),
+                times.toArray(OffsetDateTime[]::new)));
   }
 
   /** The profile id to use: the survivor when this id was merged into another profile. */
