@@ -102,7 +102,10 @@ class MergeTest extends ActivationTestBase {
     assertThat(hook.received.get(0).body())
         .contains("\"profileId\":\"" + known + "\"")
         .contains("Hi Ada, your cart is waiting");
-    assertThat(deliveries.log(WS, campaign, known, "DELIVERED", 10)).hasSize(1);
+    // the delivery is recorded DELIVERED once the receiver's answer is back, just after it arrived
+    await()
+        .atMost(Duration.ofSeconds(45))
+        .until(() -> deliveries.log(WS, campaign, known, "DELIVERED", 10).size() == 1);
   }
 
   @Test

@@ -236,4 +236,51 @@ class TriggerTest extends ActivationTestBase {
       throw new IllegalStateException(e);
     }
   }
+
+  @Test
+  void aBurstOfProfileSnapshotsKeepsTheNewestVersionOfEachProfile() {
+    List<String> ids = List.of(unique("p"), unique("p"), unique("p"));
+    // out of order and interleaved, as a poll can hold them: rounds and one statement per round
+    for (long version : new long[] {3, 1, 2}) {
+      for (String id : ids) {
+        Kafka.send(
+            org.opencdp.contracts.Topics.PROFILES_CHANGED,
+            WS + ":" + id,
+            new org.opencdp.contracts.ProfileChanged(
+                WS,
+                id,
+                version,
+                List.of("traits"),
+                Map.of("plan", "v" + version),
+                Map.of(),
+                Map.of("marketing", version != 2),
+                List.of(),
+                null,
+                java.time.Instant.now(),
+                false));
+      }
+    }
+    for (String id : ids) {
+      await()
+          .atMost(Duration.ofSeconds(45))
+          .until(() -> profiles.find(WS, id).map(s -> s.version() == 3).orElse(false));
+    }
+    // the late versions 1 and 2 changed nothing
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(
+            () ->
+                ids.stream()
+                    .allMatch(
+                        id ->
+                            profiles
+                                .find(WS, id)
+                                .map(
+                                    s ->
+                                        s.version() == 3
+                                            && "v3".equals(s.traits().get("plan"))
+                                            && Boolean.TRUE.equals(s.consent().get("marketing")))
+                                .orElse(false)));
+  }
 }
