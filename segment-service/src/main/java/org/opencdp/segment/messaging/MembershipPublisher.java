@@ -8,6 +8,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.opencdp.contracts.SegmentMembershipChanged;
 
 /** Publishes membership changes as JSON keyed by workspace:profile; completes on Kafka's ack. */
@@ -17,7 +18,13 @@ public class MembershipPublisher {
   private final ObjectMapper json;
 
   MembershipPublisher(
-      @Channel(Channels.SEGMENTS_MEMBERSHIP) MutinyEmitter<String> emitter, ObjectMapper json) {
+      // a poll batch publishes its changes at once (hundreds) while earlier batches await their
+      // acks; with the default buffer (128) a slow broker made sends fail with "insufficient
+      // downstream requests" and left the rows to the relay (30 s later)
+      @Channel(Channels.SEGMENTS_MEMBERSHIP)
+          @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
+          MutinyEmitter<String> emitter,
+      ObjectMapper json) {
     this.emitter = emitter;
     this.json = json;
   }
