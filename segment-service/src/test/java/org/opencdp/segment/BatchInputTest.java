@@ -44,6 +44,7 @@ import org.opencdp.segment.evaluation.RealtimeInput;
 import org.opencdp.segment.membership.MembershipCache;
 import org.opencdp.segment.support.Api;
 import org.opencdp.segment.support.TestKafka;
+import org.opencdp.testsupport.EventEnvelopeBuilder;
 import org.opencdp.testsupport.KafkaResource;
 import org.opencdp.testsupport.PostgresResource;
 import org.opencdp.testsupport.RedisResource;
@@ -295,28 +296,7 @@ class BatchInputTest {
   }
 
   private static EventEnvelope withoutMessageId(EventEnvelope e) {
-    return new EventEnvelope(
-        null,
-        e.workspaceId(),
-        e.sourceId(),
-        e.type(),
-        e.event(),
-        e.name(),
-        e.category(),
-        e.userId(),
-        e.anonymousId(),
-        e.groupId(),
-        e.previousId(),
-        e.traits(),
-        e.properties(),
-        e.context(),
-        e.integrations(),
-        e.timestamp(),
-        e.originalTimestamp(),
-        e.sentAt(),
-        e.receivedAt(),
-        e.violations(),
-        e.profileId());
+    return EventEnvelopeBuilder.copyOf(e).messageId(null).build();
   }
 
   private static List<String> shuffled(List<String> list, Random random) {

@@ -16,12 +16,11 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.opencdp.activation.delivery.DeliveryStore;
 import org.opencdp.activation.profile.ProfileStore;
-import org.opencdp.contracts.EventEnvelope;
-import org.opencdp.contracts.EventType;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentMembershipChanged;
 import org.opencdp.contracts.Topics;
+import org.opencdp.testsupport.EventEnvelopeBuilder;
 
 /** Helpers shared by the flow tests: the API with a token, inputs on Kafka, awaits. */
 public abstract class ActivationTestBase {
@@ -164,28 +163,15 @@ public abstract class ActivationTestBase {
     Kafka.send(
         Topics.EVENTS_RESOLVED,
         WS + ":" + profileId,
-        new EventEnvelope(
-            UUID.randomUUID().toString(),
-            WS,
-            "src",
-            EventType.TRACK,
-            name,
-            null,
-            null,
-            "u-" + profileId,
-            null,
-            null,
-            null,
-            null,
-            properties,
-            null,
-            null,
-            Instant.now(),
-            null,
-            null,
-            Instant.now(),
-            null,
-            profileId));
+        EventEnvelopeBuilder.track(name)
+            .workspaceId(WS)
+            .sourceId("src")
+            .userId("u-" + profileId)
+            .properties(properties)
+            .originalTimestamp(null)
+            .sentAt(null)
+            .profileId(profileId)
+            .build());
   }
 
   /** The delivery log of a campaign. */

@@ -1,12 +1,12 @@
 package org.opencdp.identity.support;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.EventType;
+import org.opencdp.testsupport.EventEnvelopeBuilder;
 
 /** Builds raw events the way the ingestion-service publishes them. */
 public final class Events {
@@ -46,85 +46,25 @@ public final class Events {
       String previousId,
       Map<String, Object> traits,
       Map<String, Object> context) {
-    Instant now = Instant.now();
-    return new EventEnvelope(
-        UUID.randomUUID().toString(),
-        workspaceId,
-        "src-test",
-        type,
-        type == EventType.TRACK ? "Viewed" : null,
-        null,
-        null,
-        userId,
-        anonymousId,
-        null,
-        previousId,
-        traits == null ? null : new HashMap<>(traits),
-        null,
-        context == null ? null : new HashMap<>(context),
-        null,
-        now,
-        now,
-        now,
-        now,
-        null,
-        null);
+    return EventEnvelopeBuilder.ofType(type)
+        .workspaceId(workspaceId)
+        .event(type == EventType.TRACK ? "Viewed" : null)
+        .userId(userId)
+        .anonymousId(anonymousId)
+        .previousId(previousId)
+        .traits(traits == null ? null : new HashMap<>(traits))
+        .context(context == null ? null : new HashMap<>(context))
+        .build();
   }
 
   /** The same identifiers in a new event (new messageId): not a replay, a fresh occurrence. */
   public static EventEnvelope again(EventEnvelope event) {
-    return withMessageId(event, UUID.randomUUID().toString());
-  }
-
-  private static EventEnvelope withMessageId(EventEnvelope event, String messageId) {
-    return new EventEnvelope(
-        messageId,
-        event.workspaceId(),
-        event.sourceId(),
-        event.type(),
-        event.event(),
-        event.name(),
-        event.category(),
-        event.userId(),
-        event.anonymousId(),
-        event.groupId(),
-        event.previousId(),
-        event.traits(),
-        event.properties(),
-        event.context(),
-        event.integrations(),
-        event.timestamp(),
-        event.originalTimestamp(),
-        event.sentAt(),
-        event.receivedAt(),
-        event.violations(),
-        event.profileId());
+    return EventEnvelopeBuilder.copyOf(event).messageId(UUID.randomUUID().toString()).build();
   }
 
   /** The same event in another workspace (same messageId). */
   public static EventEnvelope inWorkspace(EventEnvelope event, String workspaceId) {
-    return new EventEnvelope(
-        event.messageId(),
-        workspaceId,
-        event.sourceId(),
-        event.type(),
-        event.event(),
-        event.name(),
-        event.category(),
-        event.userId(),
-        event.anonymousId(),
-        event.groupId(),
-        event.previousId(),
-        event.traits(),
-        event.properties(),
-        event.context(),
-        event.integrations(),
-        event.timestamp(),
-        event.originalTimestamp(),
-        event.sentAt(),
-        event.receivedAt(),
-        event.violations(),
-        event.profileId());
+    return EventEnvelopeBuilder.copyOf(event).workspaceId(workspaceId).build();
   }
 
   public static String workspace(String prefix) {

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -33,6 +32,7 @@ import org.opencdp.contracts.EventType;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.Topics;
 import org.opencdp.segment.messaging.Channels;
+import org.opencdp.testsupport.EventEnvelopeBuilder;
 
 /**
  * The real-time inputs through Kafka, as the platform sends them: for each event, the resolved
@@ -170,28 +170,16 @@ final class KafkaInputsPhase {
         order
             ? Map.of("total", random.nextInt(300), "currency", "EUR")
             : Map.of("path", PAGES[random.nextInt(PAGES.length)]);
-    return new EventEnvelope(
-        UUID.randomUUID().toString(),
-        workspace,
-        "web",
-        order ? EventType.TRACK : EventType.PAGE,
-        order ? "Order Completed" : null,
-        order ? null : "Page",
-        null,
-        "user-" + n,
-        null,
-        null,
-        null,
-        null,
-        properties,
-        null,
-        null,
-        at,
-        at,
-        at,
-        at,
-        null,
-        "p" + n);
+    return EventEnvelopeBuilder.ofType(order ? EventType.TRACK : EventType.PAGE)
+        .workspaceId(workspace)
+        .sourceId("web")
+        .event(order ? "Order Completed" : null)
+        .name(order ? null : "Page")
+        .userId("user-" + n)
+        .properties(properties)
+        .at(at)
+        .profileId("p" + n)
+        .build();
   }
 
   /** The next snapshot of profile {@code n}: a login now, sometimes another order counted. */

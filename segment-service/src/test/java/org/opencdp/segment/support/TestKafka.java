@@ -24,13 +24,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.opencdp.contracts.EventEnvelope;
-import org.opencdp.contracts.EventType;
 import org.opencdp.contracts.IdentityChange;
 import org.opencdp.contracts.PrivacyRequest;
 import org.opencdp.contracts.PrivacyStatus;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentMembershipChanged;
 import org.opencdp.contracts.Topics;
+import org.opencdp.testsupport.EventEnvelopeBuilder;
 
 /**
  * Plain Kafka clients against the real test broker: a producer for the service's input topics and
@@ -185,28 +185,14 @@ public final class TestKafka {
   /** A resolved track event. */
   public static EventEnvelope track(
       String ws, String profileId, String event, Instant at, Map<String, Object> properties) {
-    return new EventEnvelope(
-        UUID.randomUUID().toString(),
-        ws,
-        "src",
-        EventType.TRACK,
-        event,
-        null,
-        null,
-        "user-" + profileId,
-        null,
-        null,
-        null,
-        null,
-        properties,
-        null,
-        null,
-        at,
-        at,
-        at,
-        at,
-        null,
-        profileId);
+    return EventEnvelopeBuilder.track(event)
+        .workspaceId(ws)
+        .sourceId("src")
+        .userId("user-" + profileId)
+        .properties(properties)
+        .at(at)
+        .profileId(profileId)
+        .build();
   }
 
   /** Starts (once per JVM) the consumer recording cdp.segments.membership from the beginning. */
