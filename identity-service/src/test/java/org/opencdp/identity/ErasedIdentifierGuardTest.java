@@ -20,7 +20,7 @@ import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.KeyedIdentifierHash;
 import org.opencdp.contracts.PrivacyRequest;
 import org.opencdp.contracts.PrivacyStatus;
-import org.opencdp.identity.service.ErasedIdentifierCleanup;
+import org.opencdp.identity.service.RetentionCleanup;
 import org.opencdp.identity.service.resolution.Resolution;
 import org.opencdp.identity.support.Events;
 import org.opencdp.identity.support.Graph;
@@ -47,7 +47,7 @@ class ErasedIdentifierGuardTest {
 
   @Inject Graph graph;
   @Inject MeterRegistry registry;
-  @Inject ErasedIdentifierCleanup cleanup;
+  @Inject RetentionCleanup cleanup;
 
   private final KafkaTestClient kafka = KafkaTestClient.get();
   private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -190,7 +190,7 @@ class ErasedIdentifierGuardTest {
             + " WHERE workspace_id = :ws",
         Map.of("ws", expiredWs));
 
-    graph.run(cleanup::deleteExpired);
+    graph.run(cleanup::deleteExpiredErasedIdentifiers);
 
     assertThat(erasedRows(expiredWs)).as("older than the 30-day default").isZero();
     assertThat(erasedRows(recentWs)).isEqualTo(2);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.IdentityChange;
+import org.opencdp.identity.service.RetentionCleanup;
 import org.opencdp.identity.support.Events;
 import org.opencdp.identity.support.Graph;
 import org.opencdp.identity.support.KafkaTestClient;
@@ -29,6 +30,7 @@ class ResolutionFlowTest {
   private final KafkaTestClient kafka = KafkaTestClient.get();
 
   @Inject Graph graph;
+  @Inject RetentionCleanup cleanup;
 
   @Test
   void anonymousVisitorKeepsTheirProfileWhenTheyIdentify() {
@@ -203,6 +205,33 @@ class ResolutionFlowTest {
                     .hasSize(2)
                     .extracting(IdentityChange::changeId)
                     .containsOnly(kafka.changes(ws).get(0).changeId()));
+  }
+
+  @Test
+  void processedEventRecordsAreForgottenAfterTheRetention() {
+    String ws = Events.workspace("flow");
+    EventEnvelope expired = Events.track(ws, null, "anon-expired");
+    EventEnvelope recent = Events.track(ws, null, "anon-recent");
+    kafka.send(expired);
+    kafka.send(recent);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> processedRows(expired) == 1 && processedRows(recent) == 1);
+    graph.execute(
+        "UPDATE identity_processed_event SET processed_at = processed_at - interval '8 days'"
+            + " WHERE event_key = :key",
+        Map.of("key", expired.eventKey()));
+
+    graph.run(cleanup::deleteExpiredProcessedEvents);
+
+    assertThat(processedRows(expired)).as("older than the 7-day default").isZero();
+    assertThat(processedRows(recent)).isEqualTo(1);
+  }
+
+  private long processedRows(EventEnvelope event) {
+    return graph.count(
+        "SELECT count(*) FROM identity_processed_event WHERE event_key = :key",
+        Map.of("key", event.eventKey()));
   }
 
   @Test

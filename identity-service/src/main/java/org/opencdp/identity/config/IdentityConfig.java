@@ -40,7 +40,10 @@ public interface IdentityConfig {
   @WithDefault("256")
   int maxValueLength();
 
-  /** How often expired processed-event records are deleted (read by the scheduler). */
+  /**
+   * How often expired processed-event and erased-identifier records are deleted (read by the
+   * scheduler).
+   */
   @WithDefault("1h")
   String cleanupInterval();
 
