@@ -114,13 +114,8 @@ public class PrivacyService {
         .chain(
             () ->
                 publisher.privacyStatus(
-                    new PrivacyStatus(
-                        request.requestId(),
-                        request.workspaceId(),
-                        SERVICE_NAME,
-                        PrivacyStatus.State.DONE,
-                        null,
-                        clock.instant())));
+                    PrivacyStatus.answer(
+                        request, SERVICE_NAME, PrivacyStatus.State.DONE, null, clock.instant())));
   }
 
   /**
