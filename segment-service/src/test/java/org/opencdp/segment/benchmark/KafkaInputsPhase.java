@@ -132,7 +132,8 @@ final class KafkaInputsPhase {
                   + " load average before: %s): applied in %.1f s = %.0f inputs/s;"
                   + " CPU per input: JVM %.3f ms, PostgreSQL %.3f ms, Redis %.3f ms"
                   + " (total %.1f s, %.1f s, %.1f s); %d membership changes written;"
-                  + " dead-lettered: %d; %s; load average after: %s",
+                  + " dead-lettered: %d; %s; Kafka consumers: %s; JVM memory: %s;"
+                  + " load average after: %s",
               sent / 2,
               sent / 2,
               profiles,
@@ -154,8 +155,55 @@ final class KafkaInputsPhase {
                       "%.0f poll batches, %.1f records per batch",
                       batches1[0] - batches0[0],
                       (batches1[1] - batches0[1]) / Math.max(1, batches1[0] - batches0[0])),
+              fetches(),
+              memory(),
               loadAverage()));
     }
+  }
+
+  /**
+   * Averages over the consumers of the two input topics of what each fetch from the broker brought
+   * (a poll batch holds at most what the fetches had buffered).
+   */
+  private String fetches() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "%.1f records and %.0f bytes per fetch request",
+        inputConsumerAverage("kafka.consumer.fetch.manager.records.per.request.avg"),
+        inputConsumerAverage("kafka.consumer.fetch.manager.fetch.size.avg"));
+  }
+
+  private double inputConsumerAverage(String name) {
+    return registry.find(name).gauges().stream()
+        .filter(g -> String.valueOf(g.getId().getTag("topic")).startsWith("cdp."))
+        .mapToDouble(io.micrometer.core.instrument.Gauge::value)
+        .filter(v -> !Double.isNaN(v) && v > 0)
+        .average()
+        .orElse(Double.NaN);
+  }
+
+  /** Resident set (now and peak) and heap of this JVM (the service and the benchmark driver). */
+  private static String memory() {
+    Map<String, String> status = new HashMap<>();
+    try {
+      for (String l :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        int colon = l.indexOf(':');
+        if (colon > 0) {
+          status.put(l.substring(0, colon), l.substring(colon + 1).trim());
+        }
+      }
+    } catch (java.io.IOException e) {
+      return "unreadable";
+    }
+    Runtime runtime = Runtime.getRuntime();
+    return String.format(
+        java.util.Locale.ROOT,
+        "RSS %s (peak %s), heap used %d MiB of %d MiB committed",
+        status.get("VmRSS"),
+        status.get("VmHWM"),
+        (runtime.totalMemory() - runtime.freeMemory()) >> 20,
+        runtime.totalMemory() >> 20);
   }
 
   /** {count, total records} of the service's poll-batch metric, null where it has none. */
