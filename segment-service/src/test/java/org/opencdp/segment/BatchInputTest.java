@@ -11,6 +11,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +67,7 @@ class BatchInputTest {
   private static final String POISON = "w-poison";
   private static final String RACE = "w-race";
   private static final String REDELIVER = "w-redeliver";
+  private static final String LOCKS = "w-locks";
 
   @Inject InputBatch batch;
   @Inject Contexts contexts;
@@ -114,6 +117,10 @@ class BatchInputTest {
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(() -> assertThat(messages(BATCH, p)).isEqualTo(expected));
       assertThat(historyRows(BATCH, p)).containsExactlyInAnyOrderElementsOf(expected);
+      // the outbox rows are marked once Kafka acknowledged them (not left to the relay)
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(unpublished(BATCH, p)).isZero());
       assertThat(storedSegments(BATCH, p))
           .containsExactlyInAnyOrder("b-pro", "b-buyer", "b-pro-buyer");
       assertThat(redisSegments(BATCH, p))
@@ -276,6 +283,74 @@ class BatchInputTest {
     assertThat(redisState(REDELIVER, profiles, List.of("d-pro", "d-orders"))).isEqualTo(redis);
   }
 
+  /**
+   * The batch's rows are locked with one statement whose keys are one array parameter: every batch
+   * length sends the same statement text (an {@code IN} list was a new statement per length), and
+   * the batch still waits for a profile locked by another transaction, then applies.
+   */
+  @Test
+  void batchesOfEveryLengthLockTheirRowsWithOneStatementAndWaitForAHeldRow() throws Exception {
+    Api.createSegment(LOCKS, "l-pro", "{\"trait\":\"plan\",\"op\":\"equals\",\"value\":\"pro\"}");
+    List<String> profiles = new ArrayList<>();
+    List<RealtimeInput> first = new ArrayList<>();
+    for (int i = 0; i < 17; i++) {
+      String p = newProfile();
+      profiles.add(p);
+      first.add(change(LOCKS, p, 1, "free"));
+    }
+    apply(first);
+    String held = profiles.get(0);
+
+    Set<String> lockStatements = new HashSet<>();
+    long version = 1;
+    for (int length : List.of(1, 4, 17)) {
+      version++;
+      String plan = version % 2 == 0 ? "pro" : "free";
+      List<RealtimeInput> inputs = new ArrayList<>();
+      for (String p : profiles.subList(0, length)) {
+        inputs.add(change(LOCKS, p, version, plan));
+      }
+      SqlConnection other = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+      try {
+        Transaction tx = other.begin().await().atMost(Duration.ofSeconds(10));
+        other
+            .preparedQuery("select key from profile_state where key = $1 for update")
+            .execute(Tuple.of(LOCKS + ":" + held))
+            .await()
+            .atMost(Duration.ofSeconds(10));
+        CompletableFuture<Void> applied =
+            contexts.run(() -> batch.apply(inputs)).subscribeAsCompletionStage();
+        List<String> waiting = new ArrayList<>();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  waiting.clear();
+                  query(
+                          "select query from pg_stat_activity where wait_event_type = 'Lock'"
+                              + " and query like '%from profile_state%'",
+                          Tuple.tuple())
+                      .forEach(r -> waiting.add(r.getString(0)));
+                  return !waiting.isEmpty();
+                });
+        lockStatements.addAll(waiting);
+        assertThat(applied).as("waits for the held row (length %d)", length).isNotDone();
+        tx.rollback().await().atMost(Duration.ofSeconds(10));
+        applied.get(60, TimeUnit.SECONDS);
+      } finally {
+        other.close().await().atMost(Duration.ofSeconds(10));
+      }
+      for (String p : profiles.subList(0, length)) {
+        Set<String> expected = plan.equals("pro") ? Set.of("l-pro") : Set.of();
+        assertThat(version(LOCKS, p)).isEqualTo(version);
+        assertThat(storedSegments(LOCKS, p)).as("PostgreSQL, %s", p).isEqualTo(expected);
+        assertThat(redisSegments(LOCKS, p)).as("Redis, %s", p).isEqualTo(expected);
+      }
+    }
+    assertThat(lockStatements).hasSize(1);
+    assertThat(lockStatements.iterator().next()).contains("= any($1)").doesNotContain("$2");
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   private DistributionSummary batchSummary() {
@@ -326,6 +401,15 @@ class BatchInputTest {
         .stream()
         .map(r -> r.getString(0) + " " + r.getString(1) + " " + r.getString(2))
         .toList();
+  }
+
+  private long unpublished(String ws, String p) {
+    return query(
+            "select count(*) from membership_change"
+                + " where workspaceId = $1 and profileId = $2 and not published",
+            Tuple.of(ws, p))
+        .get(0)
+        .getLong(0);
   }
 
   private long historyCount(String ws) {

@@ -29,6 +29,28 @@ public final class ProfileState implements Facts {
     this.events = new HashMap<>();
   }
 
+  /**
+   * The snapshot maps as decoded from the stored row; while {@link #traits}, {@link #computed} and
+   * {@link #consent} are these same instances (every change replaces them, none edits them in
+   * place), the stored JSON is still right and is not encoded again (an event changes only the
+   * occurrences).
+   */
+  private Object[] decodedSnapshot;
+
+  void decodedSnapshot(String json) {
+    decodedSnapshot = new Object[] {traits, computed, consent, json};
+  }
+
+  /** True when the snapshot is still the one decoded from {@code json}. */
+  boolean snapshotAsDecoded(String json) {
+    return decodedSnapshot != null
+        && json != null
+        && decodedSnapshot[3] == json
+        && decodedSnapshot[0] == traits
+        && decodedSnapshot[1] == computed
+        && decodedSnapshot[2] == consent;
+  }
+
   /** Event occurrences are decoded on first use (many segments never read them). */
   void decodeEventsLazily(Function<ProfileState, Map<String, List<Occurrence>>> decoder) {
     this.events = null;

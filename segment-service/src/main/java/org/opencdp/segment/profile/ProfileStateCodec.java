@@ -36,6 +36,7 @@ public class ProfileStateCodec {
             (Map<String, Object>) snapshot.getOrDefault("computed", new LinkedHashMap<>());
         state.consent =
             (Map<String, Boolean>) snapshot.getOrDefault("consent", new LinkedHashMap<>());
+        state.decodedSnapshot(row.snapshot);
       }
       if (row.events != null && !row.events.isEmpty() && !row.events.equals("{}")) {
         String raw = row.events;
@@ -88,11 +89,13 @@ public class ProfileStateCodec {
     row.version = state.version;
     row.deleted = state.deleted;
     try {
-      Map<String, Object> snapshot = new LinkedHashMap<>();
-      snapshot.put("traits", state.traits);
-      snapshot.put("computed", state.computed);
-      snapshot.put("consent", state.consent);
-      row.snapshot = json.writeValueAsString(snapshot);
+      if (!state.snapshotAsDecoded(row.snapshot)) {
+        Map<String, Object> snapshot = new LinkedHashMap<>();
+        snapshot.put("traits", state.traits);
+        snapshot.put("computed", state.computed);
+        snapshot.put("consent", state.consent);
+        row.snapshot = json.writeValueAsString(snapshot);
+      }
       if (!state.eventsLoaded()) {
         encodeSegments(state, row);
         return; // occurrences never read, so unchanged
