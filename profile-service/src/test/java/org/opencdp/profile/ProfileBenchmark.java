@@ -63,6 +63,12 @@ class ProfileBenchmark {
   private static final int RATE = Integer.getInteger("benchmark.rate", 5_000);
   private static final int CONCURRENCY = Integer.getInteger("benchmark.concurrency", 16);
   private static final int EVENTS = Integer.getInteger("benchmark.events", 50_000);
+
+  /** {@code -Dbenchmark.lookups=false} goes from seeding straight to the event phase. */
+  private static final boolean LOOKUPS =
+      Boolean.parseBoolean(System.getProperty("benchmark.lookups", "true"));
+
+  private static final int WARMUP_EVENTS = Integer.getInteger("benchmark.warmup-events", 5_000);
   private static final int SEED_THREADS =
       Integer.getInteger("benchmark.seed-clients", Runtime.getRuntime().availableProcessors());
 
@@ -82,11 +88,13 @@ class ProfileBenchmark {
     seed();
     HttpClient http =
         HttpClient.newBuilder().executor(Executors.newFixedThreadPool(CONCURRENCY)).build();
-    warmUp(http);
-    closedLoop(http, "by id", i -> "/v1/profiles/" + profileId(i));
-    closedLoop(http, "by identifier", i -> "/v1/profiles/email:" + email(i));
-    openLoop(http, "by id", i -> "/v1/profiles/" + profileId(i));
-    openLoop(http, "by identifier", i -> "/v1/profiles/email:" + email(i));
+    if (LOOKUPS) {
+      warmUp(http);
+      closedLoop(http, "by id", i -> "/v1/profiles/" + profileId(i));
+      closedLoop(http, "by identifier", i -> "/v1/profiles/email:" + email(i));
+      openLoop(http, "by id", i -> "/v1/profiles/" + profileId(i));
+      openLoop(http, "by identifier", i -> "/v1/profiles/email:" + email(i));
+    }
     events();
     stages();
     line("load average at end %s", loadAverage());
@@ -391,7 +399,6 @@ class ProfileBenchmark {
   }
 
   private void events() throws Exception {
-    double before = applied();
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(
             Map.of(
@@ -403,32 +410,16 @@ class ProfileBenchmark {
                 5),
             new StringSerializer(),
             new StringSerializer())) {
-      Instant now = clock.instant();
+      if (WARMUP_EVENTS > 0) {
+        // the apply path's first run also pays for class loading and JIT compilation
+        double seconds = eventRound(producer, WARMUP_EVENTS, 0);
+        line("events warm-up: %,d events applied in %.1f s (not counted)", WARMUP_EVENTS, seconds);
+      }
+      double before = applied();
+      StoreCommands.Snapshot commandsBefore = StoreCommands.snapshot();
+      Map<String, Long> threadsBefore = ThreadCpu.byGroup();
       long cpuStart = processCpuNanos();
-      long start = System.nanoTime();
-      for (int n = 0; n < EVENTS; n++) {
-        int i = ThreadLocalRandom.current().nextInt(PROFILES);
-        EventEnvelope e =
-            n % 2 == 0
-                ? Events.identify(
-                    WS, profileId(i), "user-" + i, now.plusMillis(n), Map.of("plan", "p" + (n % 7)))
-                : Events.track(
-                    WS,
-                    profileId(i),
-                    "user-" + i,
-                    "Order Completed",
-                    now.plusMillis(n),
-                    Map.of("revenue", n % 100));
-        producer.send(
-            new ProducerRecord<>(
-                Topics.EVENTS_RESOLVED, WS + ":" + profileId(i), TestKafka.write(e)));
-      }
-      producer.flush();
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
-      while (applied() - before < EVENTS && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
+      double seconds = eventRound(producer, EVENTS, WARMUP_EVENTS);
       double cpuMs = (processCpuNanos() - cpuStart) / 1e6;
       double applied = applied() - before;
       line(
@@ -436,7 +427,45 @@ class ProfileBenchmark {
               + " %.1f s: %,.0f events/s (%.0f applied), process CPU %.3f ms per applied event"
               + " (service, in-process store and the producer)",
           EVENTS, seconds, applied / seconds, applied, cpuMs / Math.max(1, applied));
+      line(
+          "  process CPU per applied event by thread group (/proc, 10 ms ticks): %s",
+          ThreadCpu.perOperation(threadsBefore, ThreadCpu.byGroup(), Math.max(1, applied)));
+      line(
+          "  store commands per applied event: %s",
+          StoreCommands.snapshot().perOperation(commandsBefore, Math.max(1, applied)));
     }
+  }
+
+  /** Produces {@code count} events and waits until they are applied; returns the seconds taken. */
+  private double eventRound(KafkaProducer<String, String> producer, int count, int offset)
+      throws Exception {
+    double before = applied();
+    Instant now = clock.instant();
+    long start = System.nanoTime();
+    for (int k = 0; k < count; k++) {
+      int n = offset + k;
+      int i = ThreadLocalRandom.current().nextInt(PROFILES);
+      EventEnvelope e =
+          n % 2 == 0
+              ? Events.identify(
+                  WS, profileId(i), "user-" + i, now.plusMillis(n), Map.of("plan", "p" + (n % 7)))
+              : Events.track(
+                  WS,
+                  profileId(i),
+                  "user-" + i,
+                  "Order Completed",
+                  now.plusMillis(n),
+                  Map.of("revenue", n % 100));
+      producer.send(
+          new ProducerRecord<>(
+              Topics.EVENTS_RESOLVED, WS + ":" + profileId(i), TestKafka.write(e)));
+    }
+    producer.flush();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+    while (applied() - before < count && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return (System.nanoTime() - start) / 1e9;
   }
 
   private void stages() {

@@ -2,7 +2,9 @@ package org.opencdp.profile.profile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,16 +39,64 @@ public class PayloadCodec {
     return json.convertValue(payload, EventEnvelope.class);
   }
 
-  /** The stored form of an incoming payload. */
-  public String protect(String workspaceId, String original, Map<String, Object> parsed) {
-    boolean hasTraits = parsed.get("traits") instanceof Map<?, ?>;
-    boolean hasContextTraits =
-        parsed.get("context") instanceof Map<?, ?> context
-            && context.get("traits") instanceof Map<?, ?>;
-    if (!hasTraits && !hasContextTraits) {
-      return original;
+  /** An incoming event read once: the envelope bound from the parsed tree, and the text. */
+  public record Incoming(EventEnvelope event, ObjectNode tree, String original) {}
+
+  /**
+   * Parses an incoming payload once into a tree and binds the envelope from that tree (no second
+   * text parse, no conversion through a map).
+   */
+  public Incoming incoming(String payload) {
+    JsonNode tree;
+    try {
+      tree = json.readTree(payload);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("payload is not JSON", e);
     }
-    return write(transform(workspaceId, parsed, true));
+    if (!(tree instanceof ObjectNode object)) {
+      throw new IllegalArgumentException("payload is not a JSON object");
+    }
+    EventEnvelope event;
+    try {
+      event = json.treeToValue(object, EventEnvelope.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("payload is not an event", e);
+    }
+    if (event == null) {
+      throw new IllegalArgumentException("payload is not an event");
+    }
+    return new Incoming(event, object, payload);
+  }
+
+  /**
+   * The stored form of an incoming payload: the text as it came, re-encoded from the tree only when
+   * it carries traits to protect.
+   */
+  @SuppressWarnings("unchecked")
+  public String stored(Incoming incoming) {
+    ObjectNode tree = incoming.tree();
+    EventEnvelope event = incoming.event();
+    String ws = event.workspaceId();
+    boolean hasTraits = tree.get("traits") instanceof ObjectNode;
+    boolean hasContextTraits =
+        tree.get("context") instanceof ObjectNode context
+            && context.get("traits") instanceof ObjectNode;
+    if (!hasTraits && !hasContextTraits) {
+      return incoming.original();
+    }
+    if (hasTraits) {
+      tree.set("traits", json.valueToTree(protector.protectAll(ws, event.traits())));
+    }
+    if (hasContextTraits) {
+      Map<String, Object> contextTraits = (Map<String, Object>) event.context().get("traits");
+      ((ObjectNode) tree.get("context"))
+          .set("traits", json.valueToTree(protector.protectAll(ws, contextTraits)));
+    }
+    try {
+      return json.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   /** The payload in clear. */

@@ -51,6 +51,7 @@ public class ProfileEventBatch {
   private final ProfileErasure erasure;
   private final Clock clock;
   private final MeterRegistry metrics;
+  private final StoreWorkLedger storeWorkDone;
 
   ProfileEventBatch(
       ProfileEvents single,
@@ -66,7 +67,9 @@ public class ProfileEventBatch {
       ErasureTombstones tombstones,
       ProfileErasure erasure,
       Clock clock,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      StoreWorkLedger storeWorkDone) {
+    this.storeWorkDone = storeWorkDone;
     this.erasure = erasure;
     this.single = single;
     this.timeline = timeline;
@@ -236,7 +239,10 @@ public class ProfileEventBatch {
                 }
               }
               return flush(ws, landed)
-                  .chain(() -> timeline.markAppliedAll(appliedKeys))
+                  .chain(
+                      () ->
+                          timeline.markAppliedAll(
+                              appliedKeys.values().stream().flatMap(List::stream).toList()))
                   .invoke(
                       () ->
                           appliedKeys
@@ -250,9 +256,11 @@ public class ProfileEventBatch {
   /**
    * The outboxes of the written profiles, in bulk: audit records and identifier index entries
    * before going on (reads see them at once), then ProfileChanged without waiting for the acks; the
-   * outboxes are cleared when the acks arrive (else {@link OutboxRelay} resends). The audit and
-   * index part is cleared at once, before the ack: index entries are not safe to assign again later
-   * (a detach or unmerge may have moved the identifier since), only in the crash window.
+   * outboxes are cleared, in one write per profile, when the acks arrive (else {@link OutboxRelay}
+   * resends). Index entries are not safe to assign again later (a detach or unmerge may have moved
+   * the identifier since), only in the crash window: until the ack, {@link StoreWorkLedger} keeps
+   * this instance's writers from carrying the store part out again, and if the ack fails the store
+   * part is cleared on its own.
    */
   private Uni<Void> flush(String ws, List<Profile> landed) {
     List<Document> auditDocs = new ArrayList<>();
@@ -283,30 +291,43 @@ public class ProfileEventBatch {
     return audit
         .record(auditDocs)
         .chain(() -> identifiers.assignAll(ws, newIdentifiers))
-        .chain(() -> profiles.clearOutboxes(withStoreWork, true))
+        .invoke(() -> withStoreWork.forEach(storeWorkDone::carriedOut))
         .chain(() -> profiles.clearOutboxes(nothingToSend, false))
         .invoke(
             () -> {
-              publishThenClear(messages, withMessage);
+              publishThenClear(messages, withMessage, withStoreWork);
               landed.forEach(p -> p.outbox.clear());
             });
   }
 
-  private void publishThenClear(List<ProfileChanged> messages, List<Profile> sent) {
+  private void publishThenClear(
+      List<ProfileChanged> messages, List<Profile> sent, List<Profile> withStoreWork) {
     if (messages.isEmpty()) {
       return;
     }
-    List<Profile> versions = List.copyOf(sent); // versions as written, before later batches
+    // each profile object is this batch's, at the version it wrote
     Uni.join()
         .all(messages.stream().map(publisher::profileChanged).toList())
         .andCollectFailures()
-        .chain(() -> profiles.clearOutboxes(versions, false))
+        .onItemOrFailure()
+        .transformToUni(
+            (ok, failure) -> {
+              if (failure == null) {
+                return profiles.clearOutboxes(sent, false);
+              }
+              Log.warnf(
+                  "ProfileChanged not acknowledged (%s); the outbox relay resends it",
+                  failure.getClass().getSimpleName());
+              return profiles.clearOutboxes(withStoreWork, true); // the store work is done
+            })
+        .onTermination()
+        .invoke(() -> withStoreWork.forEach(p -> storeWorkDone.cleared(p, p.version)))
         .subscribe()
         .with(
             ok -> {},
             failure ->
                 Log.warnf(
-                    "ProfileChanged not acknowledged (%s); the outbox relay resends it",
+                    "outbox not cleared (%s); the outbox relay carries it out",
                     failure.getClass().getSimpleName()));
   }
 

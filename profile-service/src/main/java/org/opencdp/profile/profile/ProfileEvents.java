@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.profile.computed.ComputedTraitStore;
 import org.opencdp.profile.config.ProfileConfig;
@@ -88,14 +87,13 @@ public class ProfileEvents {
 
   /** Reads and checks one resolved event; a {@link PoisonMessage} if it cannot be applied. */
   public Parsed parse(String json) {
-    Map<String, Object> parsed;
-    EventEnvelope event;
+    PayloadCodec.Incoming incoming;
     try {
-      parsed = payloads.parse(json);
-      event = payloads.event(parsed);
+      incoming = payloads.incoming(json);
     } catch (RuntimeException e) {
       throw new PoisonMessage("unreadable event JSON");
     }
+    EventEnvelope event = incoming.event();
     if (blank(event.workspaceId()) || blank(event.messageId()) || blank(event.profileId())) {
       throw new PoisonMessage("resolved event without workspaceId, messageId or profileId");
     }
@@ -111,7 +109,7 @@ public class ProfileEvents {
         at,
         name,
         identifierExtractor.of(event),
-        payloads.protect(event.workspaceId(), json, parsed));
+        payloads.stored(incoming));
   }
 
   public Uni<Void> apply(String json) {

@@ -31,10 +31,19 @@ import org.opencdp.profile.config.Collections;
 public class ProfileStore {
   private final ReactiveMongoCollection<Document> profiles;
   private final ProfileDocuments documents;
+  private final StoreWorkLedger storeWorkDone;
 
-  ProfileStore(Collections collections, ProfileDocuments documents) {
+  ProfileStore(Collections collections, ProfileDocuments documents, StoreWorkLedger storeWorkDone) {
     this.profiles = collections.get(Collections.PROFILES);
     this.documents = documents;
+    this.storeWorkDone = storeWorkDone;
+  }
+
+  /** A profile read for writing: without the store work this instance already carried out. */
+  private Profile forWrite(Document doc) {
+    Profile p = documents.fromDocument(doc);
+    storeWorkDone.dropDone(p);
+    return p;
   }
 
   /** The profile, or a new unsaved one (version 0). */
@@ -43,8 +52,7 @@ public class ProfileStore {
         .find(Filters.eq("_id", ProfileDocuments.id(workspaceId, profileId)))
         .collect()
         .first()
-        .map(
-            doc -> doc == null ? new Profile(workspaceId, profileId) : documents.fromDocument(doc));
+        .map(doc -> doc == null ? new Profile(workspaceId, profileId) : forWrite(doc));
   }
 
   /**
@@ -105,7 +113,7 @@ public class ProfileStore {
             Filters.in(
                 "_id",
                 profileIds.stream().map(id -> ProfileDocuments.id(workspaceId, id)).toList()))
-        .map(documents::fromDocument)
+        .map(this::forWrite)
         .collect()
         .asMap(Profile::profileId);
   }
@@ -128,16 +136,23 @@ public class ProfileStore {
     }
     return profiles
         .bulkWrite(writes, new BulkWriteOptions().ordered(false))
-        .map(r -> List.<BulkWriteError>of())
+        .chain(
+            result -> {
+              if (result.getInsertedCount() + result.getMatchedCount() == writes.size()) {
+                // every insert acknowledged, every versioned replace matched: no read needed
+                batch.forEach(p -> p.version = p.version + 1);
+                return Uni.createFrom().item(Set.<String>of());
+              }
+              return landed(batch, List.of());
+            })
         .onFailure(MongoBulkWriteException.class)
         .recoverWithUni(
             failure -> {
               List<BulkWriteError> errors = ((MongoBulkWriteException) failure).getWriteErrors();
               return errors.stream().allMatch(e -> e.getCategory() == ErrorCategory.DUPLICATE_KEY)
-                  ? Uni.createFrom().item(errors)
+                  ? landed(batch, errors)
                   : Uni.createFrom().failure(failure);
-            })
-        .chain(errors -> landed(batch, errors));
+            });
   }
 
   /**

@@ -4,13 +4,10 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.bulk.BulkWriteError;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.UpdateManyModel;
 import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.WriteModel;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
@@ -21,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -143,19 +139,17 @@ public class TimelineStore {
             });
   }
 
-  /** Marks entries applied, by the profile they were applied to, in one round trip. */
-  public Uni<Void> markAppliedAll(Map<String, List<String>> keysByProfile) {
-    List<WriteModel<Document>> writes = new ArrayList<>();
-    keysByProfile.forEach(
-        (profileId, keys) ->
-            writes.add(
-                new UpdateManyModel<>(
-                    Filters.in("_id", keys),
-                    Updates.combine(
-                        Updates.set("applied", true), Updates.set("profileId", profileId)))));
-    return writes.isEmpty()
+  /**
+   * Marks entries applied in one update. For entries applied to the profile they were recorded
+   * under (the batch path): their {@code profileId} is left as it is, so an entry a merge moved to
+   * the survivor meanwhile stays there.
+   */
+  public Uni<Void> markAppliedAll(List<String> eventKeys) {
+    return eventKeys.isEmpty()
         ? Uni.createFrom().voidItem()
-        : timeline.bulkWrite(writes, new BulkWriteOptions().ordered(false)).replaceWithVoid();
+        : timeline
+            .updateMany(Filters.in("_id", eventKeys), Updates.set("applied", true))
+            .replaceWithVoid();
   }
 
   public Uni<Void> markApplied(String eventKey, String profileId) {

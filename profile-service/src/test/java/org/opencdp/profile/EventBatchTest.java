@@ -1,0 +1,164 @@
+package org.opencdp.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.opencdp.profile.Api.as;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.profile.profile.ProfileEventBatch;
+import org.opencdp.profile.profile.ProfileEvents;
+import org.opencdp.profile.profile.StoreWorkLedger;
+import org.opencdp.testsupport.KafkaResource;
+import org.opencdp.testsupport.MongoResource;
+
+/**
+ * The poll-batch path ({@link ProfileEventBatch}) against the one-event-at-a-time path: the same
+ * events give the same profile, a redelivered batch changes nothing, and the outboxes are cleared.
+ * Batches are applied directly (a Kafka poll decides its own batch boundaries).
+ */
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(MongoResource.class)
+@QuarkusTest
+class EventBatchTest {
+  private static final String WS = "ws-a";
+
+  @Inject ProfileEventBatch batch;
+  @Inject ProfileEvents single;
+  @Inject StoreWorkLedger ledger;
+  @Inject com.mongodb.client.MongoClient mongo;
+
+  private final Instant base =
+      Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofHours(1));
+
+  /** One profile's events, out of event-time order, with one delivered twice. */
+  private List<EventEnvelope> history(String profileId) {
+    String user = "u-" + profileId;
+    EventEnvelope order = track(profileId, user, 2, 10);
+    return List.of(
+        Events.identify(
+            WS, profileId, user, base.plusSeconds(3), Map.of("plan", "pro", "email", email(user))),
+        Events.identify(
+            WS, profileId, user, base.plusSeconds(1), Map.of("plan", "free", "city", "Lyon")),
+        order,
+        Events.identify(WS, profileId, user, base.plusSeconds(4), Map.of("city", "Paris")),
+        track(profileId, user, 5, 5),
+        order);
+  }
+
+  private EventEnvelope track(String profileId, String user, int second, int revenue) {
+    return Events.track(
+        WS,
+        profileId,
+        user,
+        "Order Completed",
+        base.plusSeconds(second),
+        Map.of("revenue", revenue));
+  }
+
+  private static String email(String user) {
+    return user + "@example.com";
+  }
+
+  private List<ProfileEvents.Parsed> parsed(List<EventEnvelope> events) {
+    return events.stream().map(e -> single.parse(TestKafka.write(e))).toList();
+  }
+
+  private Document stored(String profileId) {
+    return mongo
+        .getDatabase("cdp")
+        .getCollection("profiles")
+        .find(new Document("_id", WS + ":" + profileId))
+        .first();
+  }
+
+  /** Audit entries as (field, old, new), emails replaced by a placeholder, in a stable order. */
+  private List<String> audit(String profileId) {
+    List<String> rows = new ArrayList<>();
+    JsonPath audit = as(WS).get("/v1/profiles/" + profileId + "/audit").jsonPath();
+    List<Map<String, Object>> entries = audit.getList("$");
+    for (Map<String, Object> e : entries) {
+      rows.add(
+          (e.get("field") + "|" + e.get("oldValue") + "|" + e.get("newValue"))
+              .replace(email("u-" + profileId), "EMAIL"));
+    }
+    rows.sort(Comparator.naturalOrder());
+    return rows;
+  }
+
+  @Test
+  void aBatchTouchingOneProfileSeveralTimesEndsAsTheEventsAppliedOneByOne() {
+    String batched = Events.newProfileId();
+    String oneByOne = Events.newProfileId();
+
+    batch.apply(parsed(history(batched))).await().atMost(Duration.ofSeconds(30));
+    for (ProfileEvents.Parsed event : parsed(history(oneByOne))) {
+      single.apply(event).await().atMost(Duration.ofSeconds(30));
+    }
+
+    JsonPath a = as(WS).get("/v1/profiles/" + batched).jsonPath();
+    JsonPath b = as(WS).get("/v1/profiles/" + oneByOne).jsonPath();
+    assertThat(a.getMap("traits")).containsEntry("plan", "pro").containsEntry("city", "Paris");
+    assertThat(a.getInt("eventCount")).isEqualTo(5).isEqualTo(b.getInt("eventCount"));
+    assertThat(a.getMap("traits")).containsEntry("email", email("u-" + batched));
+    assertThat(b.getMap("traits")).containsEntry("plan", "pro").containsEntry("city", "Paris");
+    assertThat(a.getString("firstSeen")).isEqualTo(b.getString("firstSeen"));
+    assertThat(a.getString("lastSeen")).isEqualTo(b.getString("lastSeen"));
+    assertThat(a.getList("identifiers.type"))
+        .containsExactlyInAnyOrderElementsOf(b.getList("identifiers.type"));
+    assertThat(as(WS).get("/v1/profiles/" + batched + "/events").jsonPath().getList("items"))
+        .hasSize(5);
+    assertThat(audit(batched)).isNotEmpty().isEqualTo(audit(oneByOne));
+    // one profile write for the whole batch, one per event one by one
+    assertThat(stored(batched).get("version", Number.class).longValue()).isEqualTo(1);
+    assertThat(stored(oneByOne).get("version", Number.class).longValue()).isEqualTo(5);
+    as(WS).get("/v1/profiles/email:" + email("u-" + batched)).then().statusCode(200);
+  }
+
+  @Test
+  void aRedeliveredBatchChangesNothing() {
+    String profileId = Events.newProfileId();
+    List<EventEnvelope> events = history(profileId);
+    batch.apply(parsed(events)).await().atMost(Duration.ofSeconds(30));
+    Document first = stored(profileId);
+    List<String> auditBefore = audit(profileId);
+
+    batch.apply(parsed(events)).await().atMost(Duration.ofSeconds(30));
+
+    Document again = stored(profileId);
+    assertThat(again.get("version")).isEqualTo(first.get("version"));
+    assertThat(again.get("eventCount")).isEqualTo(first.get("eventCount"));
+    assertThat(again.get("traits")).isEqualTo(first.get("traits"));
+    assertThat(audit(profileId)).isEqualTo(auditBefore);
+    assertThat(as(WS).get("/v1/profiles/" + profileId + "/events").jsonPath().getList("items"))
+        .hasSize(5);
+  }
+
+  @Test
+  void theOutboxIsClearedOnceTheMessagesAreAcknowledgedAndTheLedgerEmpties() {
+    String profileId = Events.newProfileId();
+    batch.apply(parsed(history(profileId))).await().atMost(Duration.ofSeconds(30));
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> stored(profileId).get("outbox") == null);
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> ledger.size() == 0);
+    // the store part was carried out before the clear: audit and identifier index are there
+    assertThat(audit(profileId)).anyMatch(row -> row.startsWith("traits.city|"));
+    as(WS).get("/v1/profiles/email:" + email("u-" + profileId)).then().statusCode(200);
+    assertThat(TestKafka.awaitProfileChanged(WS, profileId, c -> c.changedFields().size() > 0))
+        .isNotNull();
+  }
+}
