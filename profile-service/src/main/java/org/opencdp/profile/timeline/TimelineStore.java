@@ -4,10 +4,13 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
@@ -140,16 +143,21 @@ public class TimelineStore {
   }
 
   /**
-   * Marks entries applied in one update. For entries applied to the profile they were recorded
-   * under (the batch path): their {@code profileId} is left as it is, so an entry a merge moved to
-   * the survivor meanwhile stays there.
+   * Marks entries applied in one round trip, one statement per entry by {@code _id}. For entries
+   * applied to the profile they were recorded under (the batch path): their {@code profileId} is
+   * left as it is, so an entry a merge moved to the survivor meanwhile stays there. Not one {@code
+   * updateMany} with {@code $in}: mongo-java-server matches every candidate against the whole
+   * {@code $in} list, quadratic in the batch size (MongoDB serves either from the {@code _id}
+   * index).
    */
   public Uni<Void> markAppliedAll(List<String> eventKeys) {
-    return eventKeys.isEmpty()
+    List<WriteModel<Document>> writes = new ArrayList<>(eventKeys.size());
+    for (String key : eventKeys) {
+      writes.add(new UpdateOneModel<>(Filters.eq("_id", key), Updates.set("applied", true)));
+    }
+    return writes.isEmpty()
         ? Uni.createFrom().voidItem()
-        : timeline
-            .updateMany(Filters.in("_id", eventKeys), Updates.set("applied", true))
-            .replaceWithVoid();
+        : timeline.bulkWrite(writes, new BulkWriteOptions().ordered(false)).replaceWithVoid();
   }
 
   public Uni<Void> markApplied(String eventKey, String profileId) {
