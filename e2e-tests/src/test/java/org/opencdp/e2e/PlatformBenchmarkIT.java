@@ -117,7 +117,11 @@ class PlatformBenchmarkIT {
           new BenchObservers.MembershipWatcher(bootstrap, segmentId);
       FixedRate fixed;
       BenchCpu.Snapshot cpuBefore =
-          BenchCpu.take(servicePids(), postgresDataDir(), platform.launcher().redis().port());
+          BenchCpu.take(
+              servicePids(),
+              platform.kafka().pid().orElseThrow(),
+              postgresDataDir(),
+              platform.launcher().redis().port());
       Map<String, Long> lagAtEnd;
       Map<String, String> profileOfUser;
       BenchRun.Latencies toMembership = new BenchRun.Latencies();
@@ -156,7 +160,11 @@ class PlatformBenchmarkIT {
       }
       Duration drainedAfterFixedRate = awaitDrained(bootstrap, Duration.ofSeconds(120));
       BenchCpu.Snapshot cpu =
-          BenchCpu.take(servicePids(), postgresDataDir(), platform.launcher().redis().port())
+          BenchCpu.take(
+                  servicePids(),
+                  platform.kafka().pid().orElseThrow(),
+                  postgresDataDir(),
+                  platform.launcher().redis().port())
               .since(cpuBefore);
 
       List<String> users = List.copyOf(profileOfUser.keySet());
@@ -629,14 +637,16 @@ class PlatformBenchmarkIT {
             List.of("caught up after the phase in", drainedAfterFixedRate.toSeconds() + " s")));
 
     report.heading("CPU per event (fixed-rate phase)");
-    double perEvent = cpu.totalMillis() / Math.max(1, fixed.acceptedEvents());
+    double perEvent = cpu.pipelineMillis() / Math.max(1, fixed.acceptedEvents());
     report
         .line(
-            "CPU time (user + system, from /proc) spent from the first request of the fixed-rate "
-                + "phase until every consumer group had caught up, divided by the "
+            "CPU time (user + system, from /proc; threads of this JVM from the ThreadMXBean) "
+                + "spent from the first request of the fixed-rate phase until every consumer group "
+                + "had caught up, divided by the "
                 + fixed.acceptedEvents()
-                + " events accepted. It does not depend on how busy the machine was, and it "
-                + "bounds what the machine can sustain: "
+                + " events accepted. It does not depend on how busy the machine was. The pipeline "
+                + "(services, broker, PostgreSQL, Redis, MongoDB-wire test double) bounds what the "
+                + "machine can sustain: "
                 + Runtime.getRuntime().availableProcessors()
                 + " cores x 1,000 ms / "
                 + String.format(java.util.Locale.ROOT, "%.3f", perEvent)

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,6 +31,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.opencdp.testsupport.CpuTime;
+import org.opencdp.testsupport.Infrastructure;
 import org.opencdp.testsupport.KafkaResource;
 import org.opencdp.testsupport.PostgresResource;
 import org.opencdp.testsupport.RedisResource;
@@ -39,9 +42,9 @@ import org.opencdp.testsupport.RedisResource;
  * batches of 100 events through the whole gateway (auth, validation, dedup, Kafka acks=all), next
  * to the raw Kafka producer rate for the same records measured in the same run on the same broker.
  *
- * <p>Run: {@code mvn -pl ingestion-service verify -Pbenchmark} (settings: -Dbench.batches=2000
- * -Dbench.clients=16). The load generator shares the JVM and the cores with the gateway and the
- * broker, so the figures are a floor for a machine this size.
+ * <p>Run: {@code mvn -pl ingestion-service verify -Pbenchmark} (settings: -Dbench.batches=4000
+ * -Dbench.warmup-batches=4000 -Dbench.clients=16). The load generator shares the JVM and the cores
+ * with the gateway and the broker, so the figures are a floor for a machine this size.
  */
 @Tag("benchmark")
 @QuarkusTest
@@ -50,13 +53,17 @@ import org.opencdp.testsupport.RedisResource;
 @QuarkusTestResource(RedisResource.class)
 class GatewayBenchmark {
   private static final int EVENTS_PER_BATCH = 100;
+  private static final String RAW_TOPIC = "bench.raw";
+  private static final int RAW_PARTITIONS = 4; // as cdp.events.raw on the test broker
 
   @TestHTTPResource("/v1/batch")
   URI batchUri;
 
+  private Cpu lastRunCpu;
+
   @Test
   void measureGatewayAgainstRawProducer() throws Exception {
-    int batches = Integer.getInteger("bench.batches", 2000);
+    int batches = Integer.getInteger("bench.batches", 4000);
     int clients = Integer.getInteger("bench.clients", 16);
     var tenant = Gateway.newTenant(Map.of("name", "bench", "rateLimitPerSecond", 10_000_000));
 
@@ -64,16 +71,26 @@ class GatewayBenchmark {
     for (int i = 0; i < batches; i++) {
       bodies.add(batch(i));
     }
+    createRawTopic();
     // Warm-up: JIT and connections, not measured.
-    run(tenant.writeKey(), bodies.subList(0, Math.min(200, batches)), clients, "warm-");
+    int warmUp = Integer.getInteger("bench.warmup-batches", batches);
+    run(tenant.writeKey(), bodies.subList(0, Math.min(warmUp, batches)), clients, "warm-");
+    awaitJitQuiet();
 
+    Cpu rawCpuBefore = Cpu.now();
     long rawStart = System.nanoTime();
     long rawRecords = rawProducer(bodies);
     double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
+    Map<String, Double> rawCpu = Cpu.now().since(rawCpuBefore);
 
+    System.out.printf(
+        "gateway phase starts at JVM uptime %d ms%n",
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+    Cpu gatewayCpuBefore = Cpu.now();
     long start = System.nanoTime();
     long[] latencies = run(tenant.writeKey(), bodies, clients, "");
     double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Double> gatewayCpu = lastRunCpu.since(gatewayCpuBefore);
     Arrays.sort(latencies);
     long events = (long) batches * EVENTS_PER_BATCH;
 
@@ -83,7 +100,8 @@ class GatewayBenchmark {
                 + "gateway accepted: %,.0f events/s  (%d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms)%n"
                 + "raw Kafka producer, same records, acks=all idempotent lz4: %,.0f records/s%n"
                 + "gateway / raw: %.0f%%%n"
-                + "JVM (gateway + broker client + load generator) RSS: %d MB%n",
+                + "JVM (gateway + broker client + load generator) RSS: %d MB%n"
+                + "%s",
             batches,
             EVENTS_PER_BATCH,
             clients,
@@ -95,7 +113,8 @@ class GatewayBenchmark {
             latencies[latencies.length - 1] / 1e6,
             rawRecords / rawSeconds,
             100 * (events / seconds) / (rawRecords / rawSeconds),
-            rssMegabytes());
+            rssMegabytes(),
+            Cpu.table(gatewayCpu, events, rawCpu, rawRecords));
     System.out.println(report);
     Files.writeString(Path.of("target", "gateway-benchmark.txt"), report);
     assertThat(latencies).hasSize(batches);
@@ -109,7 +128,10 @@ class GatewayBenchmark {
             + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
     long[] latencies = new long[bodies.size()];
     AtomicInteger next = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    AtomicInteger threadNumber = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            clients, r -> new Thread(r, "bench-client-" + threadNumber.incrementAndGet()));
     List<Future<?>> workers = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       workers.add(
@@ -140,9 +162,47 @@ class GatewayBenchmark {
     for (Future<?> worker : workers) {
       worker.get();
     }
+    lastRunCpu = Cpu.now(); // while the client threads still exist
     pool.shutdown();
     pool.awaitTermination(1, TimeUnit.MINUTES);
     return latencies;
+  }
+
+  /**
+   * Compilations queued during the warm-up go on for seconds after it on a busy 2-core machine;
+   * measured, they would be charged to the gateway. Waits (at most 60 s) until the JIT compilers
+   * have been idle for 2 s.
+   */
+  private static void awaitJitQuiet() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    double jit = jitMillis();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(2000);
+      double now = jitMillis();
+      if (now - jit < 20) {
+        return;
+      }
+      jit = now;
+    }
+  }
+
+  private static double jitMillis() {
+    return CpuTime.jvmInternalThreads().getOrDefault("JIT", 0.0);
+  }
+
+  /** The raw baseline's topic, created before the warm-up so its leaders are settled. */
+  private static void createRawTopic() throws Exception {
+    String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      if (!admin.listTopics().names().get().contains(RAW_TOPIC)) {
+        admin
+            .createTopics(
+                List.of(new org.apache.kafka.clients.admin.NewTopic(RAW_TOPIC, 4, (short) 1)))
+            .all()
+            .get();
+      }
+    }
   }
 
   /** The same JSON records straight to Kafka with the gateway's producer settings. */
@@ -161,24 +221,25 @@ class GatewayBenchmark {
             ProducerConfig.BATCH_SIZE_CONFIG,
             262144,
             ProducerConfig.COMPRESSION_TYPE_CONFIG,
-            "lz4");
-    try (var admin =
-        org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      if (!admin.listTopics().names().get().contains("bench.raw")) {
-        admin
-            .createTopics(
-                List.of(new org.apache.kafka.clients.admin.NewTopic("bench.raw", 4, (short) 1)))
-            .all()
-            .get();
-      }
-    }
+            "lz4",
+            ProducerConfig.CLIENT_ID_CONFIG,
+            "bench-raw");
     long sent = 0;
     try (var producer =
         new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+      // one acknowledged record per partition first: a burst into partitions whose leaders are
+      // not known yet can leave the idempotent producer retrying OUT_OF_ORDER_SEQUENCE_NUMBER
+      List<java.util.concurrent.Future<?>> primed = new ArrayList<>();
+      for (int partition = 0; partition < RAW_PARTITIONS; partition++) {
+        primed.add(producer.send(new ProducerRecord<>(RAW_TOPIC, partition, "k", "{}")));
+      }
+      for (var ack : primed) {
+        ack.get();
+      }
       List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
       for (String body : bodies) {
         for (String event : events(body)) {
-          acks.add(producer.send(new ProducerRecord<>("bench.raw", "k" + (sent % 64), event)));
+          acks.add(producer.send(new ProducerRecord<>(RAW_TOPIC, "k" + (sent % 64), event)));
           sent++;
         }
       }
@@ -225,5 +286,98 @@ class GatewayBenchmark {
       }
     }
     return -1;
+  }
+
+  /**
+   * CPU time of every part at one moment: this JVM's threads (gateway, load generator, raw
+   * producer), the JVM's own work (GC, JIT), and the broker, Redis and PostgreSQL processes.
+   * Reported per event, it does not depend on how busy the machine is.
+   */
+  private record Cpu(
+      Map<Long, CpuTime.ThreadTime> threads,
+      double jvm,
+      double broker,
+      double redis,
+      double postgres,
+      Map<String, Double> jvmInternal) {
+    static final String GATEWAY = "gateway (its threads in this JVM)";
+    static final String GENERATOR = "load generator (bench-client + JDK HttpClient threads)";
+    static final String RAW = "raw producer (main + its network thread)";
+    static final String JVM = "this JVM's GC, JIT, ended threads";
+    static final String BROKER = "Kafka broker (own JVM)";
+    static final String REDIS = "Redis";
+    static final String POSTGRES = "PostgreSQL";
+
+    static Cpu now() {
+      return new Cpu(
+          CpuTime.threads(),
+          CpuTime.thisProcessMillis(),
+          CpuTime.processMillis(Infrastructure.kafka().pid().orElseThrow()),
+          CpuTime.redisMillis(Infrastructure.redis().port()),
+          CpuTime.postgresMillis(Infrastructure.postgres().dataDirectory()),
+          CpuTime.jvmInternalThreads());
+    }
+
+    Map<String, Double> since(Cpu before) {
+      Map<String, Double> parts = new LinkedHashMap<>();
+      parts.put(GATEWAY, 0.0);
+      parts.putAll(CpuTime.byGroup(before.threads, threads, Cpu::groupOf));
+      double threadsTotal = parts.values().stream().mapToDouble(Double::doubleValue).sum();
+      parts.put(JVM, Math.max(0, jvm - before.jvm - threadsTotal));
+
+      parts.put(BROKER, broker - before.broker);
+      parts.put(REDIS, redis - before.redis);
+      parts.put(POSTGRES, postgres - before.postgres);
+      jvmInternal.forEach(
+          (kind, ms) ->
+              parts.put("  of which " + kind, ms - before.jvmInternal.getOrDefault(kind, 0.0)));
+      return parts;
+    }
+
+    private static String groupOf(String thread) {
+      if (thread.startsWith("bench-client") || thread.startsWith("HttpClient-")) {
+        return GENERATOR;
+      }
+      if (thread.equals("main") || thread.contains("bench-raw")) {
+        return RAW;
+      }
+      return GATEWAY;
+    }
+
+    /** Microseconds of CPU per event for each part, gateway phase next to the raw phase. */
+    static String table(
+        Map<String, Double> gateway, long events, Map<String, Double> raw, long records) {
+      StringBuilder out = new StringBuilder("CPU per event (us), gateway phase | raw phase:%n");
+      List<String> parts = new ArrayList<>(List.of(GATEWAY, GENERATOR, RAW, JVM));
+      gateway.keySet().stream().filter(k -> k.startsWith("  of which")).forEach(parts::add);
+      parts.addAll(List.of(BROKER, REDIS, POSTGRES));
+      for (String part : parts) {
+        out.append(
+            String.format(
+                "  %-56s %7.1f | %7.1f%n",
+                part,
+                1000 * gateway.getOrDefault(part, 0.0) / events,
+                1000 * raw.getOrDefault(part, 0.0) / records));
+      }
+      double gatewayPath =
+          gateway.entrySet().stream()
+              .filter(e -> List.of(GATEWAY, JVM, BROKER, REDIS, POSTGRES).contains(e.getKey()))
+              .mapToDouble(Map.Entry::getValue)
+              .sum();
+      double rawPath =
+          raw.getOrDefault(RAW, 0.0) + raw.getOrDefault(JVM, 0.0) + raw.getOrDefault(BROKER, 0.0);
+      int cores = Runtime.getRuntime().availableProcessors();
+      out.append(
+          String.format(
+              "gateway path (all but the load generator): %.1f us/event -> at most %,.0f events/s"
+                  + " on %d cores%n"
+                  + "raw path (producer, JVM, broker): %.1f us/record -> at most %,.0f records/s%n",
+              1000 * gatewayPath / events,
+              cores * 1e3 * events / gatewayPath,
+              cores,
+              1000 * rawPath / records,
+              cores * 1e3 * records / rawPath));
+      return out.toString().replace("%n", System.lineSeparator());
+    }
   }
 }

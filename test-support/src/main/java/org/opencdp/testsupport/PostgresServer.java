@@ -13,9 +13,11 @@ public final class PostgresServer implements AutoCloseable {
   public static final String USER = "postgres";
 
   private final EmbeddedPostgres postgres;
+  private final Path dataDirectory;
 
-  private PostgresServer(EmbeddedPostgres postgres) {
+  private PostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
     this.postgres = postgres;
+    this.dataDirectory = dataDirectory;
   }
 
   public static PostgresServer start(Path dataDir, int port) {
@@ -27,7 +29,8 @@ public final class PostgresServer implements AutoCloseable {
               .setCleanDataDirectory(true)
               .setServerConfig("max_connections", "200")
               .setServerConfig("fsync", "on")
-              .start());
+              .start(),
+          dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
     }
@@ -35,6 +38,11 @@ public final class PostgresServer implements AutoCloseable {
 
   public int port() {
     return postgres.getPort();
+  }
+
+  /** Where the server keeps its data; also how benchmarks find its processes. */
+  public Path dataDirectory() {
+    return dataDirectory;
   }
 
   /** Creates a database if it does not exist yet (one per service in the local run). */

@@ -1,0 +1,204 @@
+package org.opencdp.testsupport;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * CPU time spent by processes (read from /proc) and by groups of this JVM's threads (ThreadMXBean),
+ * for benchmarks: on a shared 2-core machine throughput depends on everything that runs there, CPU
+ * time per event does not, and it bounds what the cores can sustain.
+ */
+public final class CpuTime {
+  /** Linux reports process CPU in clock ticks of 1/100 s (USER_HZ). */
+  private static final double MS_PER_TICK = 10.0;
+
+  private CpuTime() {}
+
+  /** utime + stime of one process (its threads included), 0 when it is gone. */
+  public static double processMillis(long pid) {
+    return processMillis(pid, false);
+  }
+
+  /** This JVM, every thread included (GC and JIT too). */
+  public static double thisProcessMillis() {
+    return processMillis(ProcessHandle.current().pid());
+  }
+
+  /**
+   * A PostgreSQL server found by its data directory: the postmaster, the CPU of backends that ended
+   * (closed connections end up in the postmaster's children time) and the live backends.
+   */
+  public static double postgresMillis(Path dataDirectory) {
+    List<Proc> processes = processes();
+    double total = 0;
+    for (Proc postmaster : processes) {
+      if (postmaster.comm().equals("postgres")
+          && postmaster.cmdline().contains(dataDirectory.toString())) {
+        total += processMillis(postmaster.pid(), true);
+        for (Proc backend : processes) {
+          if (backend.parent() == postmaster.pid()) {
+            total += processMillis(backend.pid());
+          }
+        }
+      }
+    }
+    return total;
+  }
+
+  /** The redis-server listening on {@code port} (other Redis servers on the machine left out). */
+  public static double redisMillis(int port) {
+    return processes().stream()
+        .filter(p -> p.comm().startsWith("redis-server"))
+        .filter(p -> p.cmdline().matches(".*\\b" + port + "\\b.*"))
+        .mapToDouble(p -> processMillis(p.pid()))
+        .sum();
+  }
+
+  /** user + nice + system + irq + softirq + steal time of all cores, from /proc/stat. */
+  public static double machineBusyMillis() {
+    String stat = read(Path.of("/proc/stat"));
+    if (stat == null) {
+      return 0;
+    }
+    String[] cpu = stat.lines().findFirst().orElse("").trim().split("\\s+");
+    long busy = 0;
+    for (int field : new int[] {1, 2, 3, 6, 7, 8}) {
+      busy += Long.parseLong(cpu[field]);
+    }
+    return busy * MS_PER_TICK;
+  }
+
+  /**
+   * CPU ms of this JVM's live threads by group ({@code groupOf} maps a thread name to its group).
+   * Diff two of these around a phase; take the second before the phase's threads end, since an
+   * ended thread's time is no longer readable.
+   */
+  public static Map<Long, ThreadTime> threads() {
+    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+    Map<Long, ThreadTime> out = new HashMap<>();
+    for (var info : bean.getThreadInfo(bean.getAllThreadIds())) {
+      if (info != null) {
+        long nanos = bean.getThreadCpuTime(info.getThreadId());
+        if (nanos >= 0) {
+          out.put(info.getThreadId(), new ThreadTime(info.getThreadName(), nanos / 1e6));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * CPU ms of this JVM's native threads by kind, read from /proc/self/task: what the ThreadMXBean
+   * cannot see (garbage collector, JIT compilers, VM thread). Java threads are left out.
+   */
+  public static Map<String, Double> jvmInternalThreads() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      tasks.forEach(
+          task -> {
+            String stat = read(task.resolve("stat"));
+            if (stat != null) {
+              String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+              String kind = jvmThreadKind(comm);
+              if (kind != null) {
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                out.merge(kind, ticks * MS_PER_TICK, Double::sum);
+              }
+            }
+          });
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+
+  private static String jvmThreadKind(String comm) {
+    if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Periodic")) {
+      return "GC";
+    }
+    if (comm.contains("CompilerThre")) {
+      return "JIT";
+    }
+    if (comm.equals("VM Thread")) {
+      return "VM thread (safepoints)";
+    }
+    return null;
+  }
+
+  /** One thread's name and CPU ms. */
+  public record ThreadTime(String name, double millis) {}
+
+  /** What each group of threads spent between two {@link #threads()} readings. */
+  public static Map<String, Double> byGroup(
+      Map<Long, ThreadTime> before, Map<Long, ThreadTime> after, Function<String, String> groupOf) {
+    Map<String, Double> groups = new LinkedHashMap<>();
+    after.forEach(
+        (id, now) -> {
+          ThreadTime then = before.get(id);
+          double spent = now.millis() - (then == null ? 0 : then.millis());
+          groups.merge(groupOf.apply(now.name()), spent, Double::sum);
+        });
+    return groups;
+  }
+
+  private record Proc(long pid, long parent, String comm, String cmdline) {}
+
+  private static List<Proc> processes() {
+    List<Proc> out = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(Path.of("/proc"))) {
+      dirs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .forEach(
+              dir -> {
+                String stat = read(dir.resolve("stat"));
+                String cmdline = read(dir.resolve("cmdline"));
+                if (stat != null && cmdline != null) {
+                  String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                  String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                  out.add(
+                      new Proc(
+                          Long.parseLong(dir.getFileName().toString()),
+                          Long.parseLong(fields[1]),
+                          comm,
+                          cmdline.replace('\0', ' ')));
+                }
+              });
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+
+  /** With {@code reapedChildren}, adds the CPU of children that ended (cutime + cstime). */
+  private static double processMillis(long pid, boolean reapedChildren) {
+    String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+    if (stat == null) {
+      return 0;
+    }
+    // the command name (field 2) may contain spaces: count fields after its closing parenthesis
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    if (reapedChildren) {
+      ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+    }
+    return ticks * MS_PER_TICK;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+}
