@@ -19,7 +19,8 @@ import org.apache.kafka.common.Uuid;
  * A real Apache Kafka broker (KRaft, combined broker + controller) run as a separate JVM from the
  * Kafka jars on this classpath. A process rather than the in-JVM KafkaClusterTestKit because
  * failure drills must stop, kill -9 and restart the broker on the same ports and data, and because
- * the local launcher runs it the same way.
+ * the local launcher runs it the same way. The broker JVM dies with this JVM, however this one dies
+ * ({@link ExitWithParent}).
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
@@ -67,8 +68,16 @@ public final class KafkaBroker implements AutoCloseable {
       return;
     }
     Path log = dataDir.resolve("broker.log");
+    // stdin stays a pipe held by this JVM: ExitWithParent halts the broker when it closes, so the
+    // broker never outlives this JVM (kill -9, CI timeout). kafka.Kafka stays on the command line.
     process =
-        java("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "kafka.Kafka", config.toString())
+        java(
+                "-Xms128m",
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                ExitWithParent.class.getName(),
+                "kafka.Kafka",
+                config.toString())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start0();

@@ -1,0 +1,100 @@
+package org.opencdp.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The broker child JVM must not outlive the JVM that started it, even after a kill -9. */
+class BrokerExitsWithParentTest {
+  private static final String PID_LINE = "broker-pid=";
+  private static final Duration BROKER_START = Duration.ofSeconds(120);
+  private static final Duration EXIT_BOUND = Duration.ofSeconds(30);
+
+  @Test
+  void brokerExitsWhenItsParentIsKilled(@TempDir Path dir) throws Exception {
+    Process parent =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ParentJvm.class.getName(),
+                    dir.toString()))
+            .redirectErrorStream(true)
+            .start();
+    ProcessHandle broker = null;
+    try {
+      long brokerPid = readBrokerPid(parent);
+      broker = ProcessHandle.of(brokerPid).orElseThrow();
+      assertThat(broker.isAlive()).as("broker running before the parent dies").isTrue();
+
+      parent.destroyForcibly(); // SIGKILL: no shutdown hook of the parent runs
+      assertThat(parent.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(awaitGone(broker, EXIT_BOUND))
+          .as("broker pid %d gone within %s of its parent's kill -9", brokerPid, EXIT_BOUND)
+          .isTrue();
+    } finally {
+      parent.destroyForcibly();
+      if (broker != null && broker.isAlive()) {
+        broker.destroyForcibly(); // never leave the orphan this test is about
+      }
+    }
+  }
+
+  private static long readBrokerPid(Process parent) throws Exception {
+    StringBuilder output = new StringBuilder();
+    CompletableFuture<Long> pid =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(
+                      new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                  if (line.startsWith(PID_LINE)) {
+                    return Long.parseLong(line.substring(PID_LINE.length()));
+                  }
+                  output.append(line).append('\n');
+                }
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+              throw new IllegalStateException("parent JVM ended without a broker pid:\n" + output);
+            });
+    return pid.get(BROKER_START.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private static boolean awaitGone(ProcessHandle process, Duration bound)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return !process.isAlive();
+  }
+
+  /** The JVM that gets killed: starts a broker, reports its pid, then waits to be killed. */
+  public static final class ParentJvm {
+    private ParentJvm() {}
+
+    public static void main(String[] args) throws InterruptedException {
+      KafkaBroker broker = KafkaBroker.startNew(Path.of(args[0]));
+      System.out.println(PID_LINE + broker.pid().orElseThrow());
+      System.out.flush();
+      Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+}
