@@ -11,11 +11,13 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.contracts.EventType;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.KeyedIdentifierHash;
 import org.opencdp.contracts.PrivacyRequest;
@@ -26,6 +28,7 @@ import org.opencdp.identity.support.Events;
 import org.opencdp.identity.support.Graph;
 import org.opencdp.identity.support.KafkaTestClient;
 import org.opencdp.identity.support.TopicsResource;
+import org.opencdp.testsupport.EventEnvelopeBuilder;
 import org.opencdp.testsupport.KafkaResource;
 import org.opencdp.testsupport.PostgresResource;
 
@@ -97,6 +100,95 @@ class ErasedIdentifierGuardTest {
     // The record of the decisions: counts per erased identifier, keyed hashes only.
     assertThat(lateEvents(ws, Identifier.USER_ID, user, delete)).isEqualTo(2);
     assertThat(lateEvents(ws, Identifier.ANONYMOUS_ID, anonymous, delete)).isEqualTo(1);
+  }
+
+  @Test
+  void aLateEventNamingErasedAndFreshIdentifiersIsPublishedWithoutTheErasedValues() {
+    String ws = Events.workspace("erase");
+    String email = "erased-" + run + "@shop.io";
+    String erasedProfile = personWithEmail(ws, email);
+    String freshAnonymous = "anon-fresh-" + run;
+    // Accepted before the erasure: the erased user id and e-mail (repeated in traits, context and
+    // properties, spelled differently) next to an anonymous id nobody erased.
+    EventEnvelope late =
+        EventEnvelopeBuilder.ofType(EventType.IDENTIFY)
+            .workspaceId(ws)
+            .userId(user)
+            .anonymousId(freshAnonymous)
+            .traits(new HashMap<>(Map.of("email", " Erased-" + run + "@Shop.IO", "plan", "pro")))
+            .context(
+                new HashMap<>(
+                    Map.of(
+                        "traits", Map.of("email", email),
+                        "externalIds",
+                            List.of(Map.of("type", "email", "id", email, "collection", "users")),
+                        "locale", "en-GB")))
+            .properties(new HashMap<>(Map.of("referrer", user, "items", List.of(user, "book"))))
+            .build();
+    double removed = valuesRemoved();
+    double unlinked = erasedEvents("unlinked");
+
+    erase(PrivacyRequest.Kind.DELETE, ws, erasedProfile);
+    kafka.send(late);
+
+    EventEnvelope published = kafka.awaitResolved(late);
+    String json =
+        kafka.resolvedRecords(ws).stream()
+            .map(KafkaTestClient.Published::value)
+            .filter(value -> value.contains(late.messageId()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(json)
+        .as("no erased value leaves identity")
+        .doesNotContain(user)
+        .doesNotContainIgnoringCase(email)
+        .contains(freshAnonymous, "\"plan\":\"pro\"", "en-GB", "book");
+    assertThat(published.userId()).isNull();
+    assertThat(published.anonymousId()).isEqualTo(freshAnonymous);
+    assertThat(published.traits()).containsExactlyEntriesOf(Map.of("plan", "pro"));
+    assertThat(published.properties()).containsEntry("items", List.of("book"));
+    assertThat(published.profileId()).isNotEqualTo(erasedProfile);
+    // The erased person's graph is not linked again: only the fresh identifier, no merge.
+    assertThat(graph.snapshot(ws))
+        .containsExactlyEntriesOf(
+            Map.of(new Identifier(Identifier.ANONYMOUS_ID, freshAnonymous), published.profileId()));
+    assertThat(kafka.changes(ws)).isEmpty();
+    // userId, traits.email, context.traits.email, externalIds[0].id, referrer, items[0]
+    assertThat(valuesRemoved()).isEqualTo(removed + 6);
+    assertThat(erasedEvents("unlinked")).isEqualTo(unlinked + 1);
+  }
+
+  @Test
+  void aLateEventNamingOnlyErasedIdentifiersIsDroppedAndCountedAndUnrelatedEventsAreUntouched() {
+    String ws = Events.workspace("erase");
+    String email = "erased-" + run + "@shop.io";
+    String erasedProfile = personWithEmail(ws, email);
+    EventEnvelope late = Events.identify(ws, user, null, Map.of("email", email.toUpperCase()));
+    String other = "other-" + run;
+    EventEnvelope unrelated =
+        Events.identify(ws, other, null, Map.of("email", other + "@shop.io", "plan", "pro"));
+    double dropped = erasedEvents("dropped");
+    double removed = valuesRemoved();
+
+    PrivacyRequest delete = erase(PrivacyRequest.Kind.DELETE, ws, erasedProfile);
+    kafka.send(late);
+    kafka.send(unrelated);
+
+    EventEnvelope published = kafka.awaitResolved(unrelated);
+    assertThat(published.userId()).isEqualTo(other);
+    assertThat(published.traits()).isEqualTo(unrelated.traits());
+    await().atMost(WAIT).until(() -> erasedEvents("dropped") >= dropped + 1);
+    assertThat(kafka.resolved(e -> e.messageId().equals(late.messageId())))
+        .as("nothing published for the event of the erased person")
+        .isEmpty();
+    assertThat(valuesRemoved()).as("the unrelated event was not rewritten").isEqualTo(removed);
+    // The data-free trace: counts on the erasure rows of the request.
+    assertThat(lateEvents(ws, Identifier.USER_ID, user, delete)).isEqualTo(1);
+    assertThat(lateEvents(ws, Identifier.EMAIL, email, delete)).isEqualTo(1);
+    assertThat(graph.snapshot(ws))
+        .containsOnlyKeys(
+            new Identifier(Identifier.USER_ID, other),
+            new Identifier(Identifier.EMAIL, other + "@shop.io"));
   }
 
   @Test
@@ -207,6 +299,18 @@ class ErasedIdentifierGuardTest {
     EventEnvelope visit = Events.track(ws, user, anonymous);
     kafka.send(visit);
     return kafka.awaitResolved(visit).profileId();
+  }
+
+  /** One person (user id, anonymous id, e-mail) resolved through Kafka; returns their profile. */
+  private String personWithEmail(String ws, String email) {
+    EventEnvelope visit = Events.identify(ws, user, anonymous, Map.of("email", email));
+    kafka.send(visit);
+    return kafka.awaitResolved(visit).profileId();
+  }
+
+  private double valuesRemoved() {
+    Counter counter = registry.find("cdp.identity.erased.values.removed").counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private PrivacyRequest erase(PrivacyRequest.Kind kind, String ws, String profileId) {

@@ -216,9 +216,13 @@ class PrivacyRequestTest {
 
     kafka.send(signUp); // same messageId: Kafka redelivered it after the delete
 
-    assertThat(kafka.awaitResolved(signUp, 2).get(1).profileId())
+    EventEnvelope redelivered = kafka.awaitResolved(signUp, 2).get(1);
+    assertThat(redelivered.profileId())
         .as("resolved to the erased id, which the profile-service's tombstone refuses")
         .isEqualTo(profile);
+    assertThat(redelivered.userId()).as("erased values are not published again").isNull();
+    assertThat(redelivered.anonymousId()).isNull();
+    assertThat(redelivered.traits()).doesNotContainKey("email");
     assertThat(graph.snapshot(WS))
         .doesNotContainKeys(
             new Identifier("user_id", "user-" + run),

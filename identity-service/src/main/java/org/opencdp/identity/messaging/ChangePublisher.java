@@ -73,6 +73,13 @@ public class ChangePublisher {
         Topics.EVENTS_RESOLVED, event.workspaceId() + ":" + profileId, value);
   }
 
+  /** A resolved event whose JSON was built already (without erased values, with the profile). */
+  public ProducerRecord<String, byte[]> resolvedJson(
+      byte[] json, EventEnvelope event, String profileId) {
+    return new ProducerRecord<>(
+        Topics.EVENTS_RESOLVED, event.workspaceId() + ":" + profileId, json);
+  }
+
   public ProducerRecord<String, byte[]> change(IdentityChange change) {
     return new ProducerRecord<>(
         Topics.IDENTITY_MERGES, change.partitionKey(), write(changes, change));

@@ -42,7 +42,9 @@ import org.opencdp.identity.service.resolution.Resolution;
  * added ({@link ResolvedEventJson}), not a re-serialisation.
  *
  * <p>An event whose every identifier was erased by a privacy request after the gateway received it
- * ({@link Resolution.Outcome#ERASED}) is not published; it is counted and logged by message id.
+ * ({@link Resolution.Outcome#ERASED}) is not published; it is counted and logged by message id. An
+ * event that also names other identifiers (or a replay of one processed before the erasure) is
+ * published without the erased values ({@link ErasedValueScrubber}), re-serialised.
  *
  * <p>Unreadable events go to {@code cdp.events.raw.dlq} with the reason. Infrastructure failures
  * are retried with back-off; if they persist, the batch fails, the channel reports unhealthy and
@@ -58,6 +60,7 @@ public class ResolutionConsumer {
   private final DuplicatedContexts contexts;
   private final IdentityMetrics metrics;
   private final ObjectReader reader;
+  private final ObjectMapper mapper;
   private final int parallelism;
   private final int infrastructureRetries;
 
@@ -74,6 +77,7 @@ public class ResolutionConsumer {
     this.publisher = publisher;
     this.contexts = contexts;
     this.metrics = metrics;
+    this.mapper = mapper;
     // Trailing tokens make a record poison: what is forwarded must be exactly one JSON object.
     this.reader =
         mapper.readerFor(EventEnvelope.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -206,7 +210,19 @@ public class ResolutionConsumer {
       return;
     }
     resolution.changes().forEach(change -> outgoing.add(publisher.change(change)));
-    outgoing.add(publisher.resolved(parsed.record().value(), event, resolution.profileId()));
+    if (resolution.erasedValues().isEmpty()) {
+      outgoing.add(publisher.resolved(parsed.record().value(), event, resolution.profileId()));
+      return;
+    }
+    ErasedValueScrubber.Scrubbed scrubbed =
+        ErasedValueScrubber.scrub(
+            mapper, parsed.record().value(), resolution.erasedValues(), resolution.profileId());
+    metrics.erasedValuesRemoved(scrubbed.removed());
+    // The message id and counts only, never the values.
+    Log.infof(
+        "event %s published without %d value(s) of %d identifier(s) erased after it was received",
+        event.messageId(), scrubbed.removed(), resolution.erasedValues().size());
+    outgoing.add(publisher.resolvedJson(scrubbed.json(), event, resolution.profileId()));
   }
 
   private boolean deadLetter(

@@ -25,6 +25,7 @@ public class IdentityMetrics {
   private final Counter publishFailures;
   private final Counter erasedDropped;
   private final Counter erasedUnlinked;
+  private final Counter erasedValuesRemoved;
 
   public IdentityMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -53,6 +54,15 @@ public class IdentityMetrics {
             .register(registry);
     this.erasedDropped = erasedEvents("dropped");
     this.erasedUnlinked = erasedEvents("unlinked");
+    this.erasedValuesRemoved =
+        Counter.builder("cdp.identity.erased.values.removed")
+            .description(
+                "Values of erased identifiers removed from events before they were published")
+            .register(registry);
+  }
+
+  public void erasedValuesRemoved(int count) {
+    erasedValuesRemoved.increment(count);
   }
 
   private Counter erasedEvents(String outcome) {

@@ -173,11 +173,14 @@ public class IdentityResolver {
                               workspaceId, lockSet, event.eventKey(), byHash.keySet()))
                   .chain(
                       read -> {
-                        if (read.processedProfileId() != null) {
-                          return replay(workspaceId, event.eventKey(), read.processedProfileId());
-                        }
                         Map<Identifier, String> erased = erasedBefore(event, read.erased(), byHash);
-                        return fresh(event, extraction, ruleSet, read.owners(), erased);
+                        // Even a replay (processed before the erasure) is published without them.
+                        Uni<Resolution> resolved =
+                            read.processedProfileId() != null
+                                ? replay(workspaceId, event.eventKey(), read.processedProfileId())
+                                : fresh(event, extraction, ruleSet, read.owners(), erased);
+                        return resolved.map(
+                            resolution -> resolution.withErasedValues(erased.keySet()));
                       });
             });
   }

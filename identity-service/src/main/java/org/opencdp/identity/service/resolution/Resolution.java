@@ -1,6 +1,8 @@
 package org.opencdp.identity.service.resolution;
 
+import java.util.Collection;
 import java.util.List;
+import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.IdentityChange;
 
 /**
@@ -10,26 +12,42 @@ import org.opencdp.contracts.IdentityChange;
  * @param changes identity changes to publish (MERGED), in the order they happened
  * @param erasedIdentifiers identifiers of the event left out because a privacy request erased them
  *     after the event was received
+ * @param erasedValues identifiers of the event (candidates, replays included) erased after it was
+ *     received: their values must be removed from what is published
  */
 public record Resolution(
     String profileId,
     Outcome outcome,
     List<IdentityChange> changes,
     int rejectedIdentifiers,
-    int erasedIdentifiers) {
+    int erasedIdentifiers,
+    List<Identifier> erasedValues) {
 
   public Resolution(
       String profileId, Outcome outcome, List<IdentityChange> changes, int rejectedIdentifiers) {
-    this(profileId, outcome, changes, rejectedIdentifiers, 0);
+    this(profileId, outcome, changes, rejectedIdentifiers, 0, List.of());
   }
 
   /** An event of an erased person: every identifier it names was erased after it was received. */
   public static Resolution erased(int erasedIdentifiers) {
-    return new Resolution(null, Outcome.ERASED, List.of(), 0, erasedIdentifiers);
+    return new Resolution(null, Outcome.ERASED, List.of(), 0, erasedIdentifiers, List.of());
   }
 
   public Resolution withErasedIdentifiers(int erased) {
-    return new Resolution(profileId, outcome, changes, rejectedIdentifiers, erased);
+    return new Resolution(profileId, outcome, changes, rejectedIdentifiers, erased, erasedValues);
+  }
+
+  /** The same resolution, publishing the event without the values of these erased identifiers. */
+  public Resolution withErasedValues(Collection<Identifier> erased) {
+    return erased.isEmpty()
+        ? this
+        : new Resolution(
+            profileId,
+            outcome,
+            changes,
+            rejectedIdentifiers,
+            erasedIdentifiers,
+            List.copyOf(erased));
   }
 
   public enum Outcome {
