@@ -103,10 +103,12 @@ public final class KafkaBroker implements AutoCloseable {
     if (process == null) {
       return;
     }
+    // Signal through the handle: Process.destroy() also closes the broker's stdin, and
+    // ExitWithParent would then halt it in the middle of Kafka's controlled shutdown.
     if (forcibly) {
-      process.destroyForcibly();
+      process.toHandle().destroyForcibly();
     } else {
-      process.destroy();
+      process.toHandle().destroy();
     }
     try {
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -115,7 +117,18 @@ public final class KafkaBroker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    closeQuietly(process);
     process = null;
+  }
+
+  /** Releases the pipe ends this JVM holds (the broker's stdin among them) once it is gone. */
+  private static void closeQuietly(Process exited) {
+    try {
+      exited.getOutputStream().close();
+      exited.getInputStream().close();
+    } catch (IOException ignored) {
+      // nothing left to release
+    }
   }
 
   private void format() {

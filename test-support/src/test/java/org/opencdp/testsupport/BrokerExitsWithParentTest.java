@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +50,16 @@ class BrokerExitsWithParentTest {
         broker.destroyForcibly(); // never leave the orphan this test is about
       }
     }
+  }
+
+  @Test
+  void gracefulStopIsNotCutShortByTheWatchdog(@TempDir Path dir) throws Exception {
+    KafkaBroker broker = KafkaBroker.startNew(dir);
+    broker.stop();
+
+    // Process.destroy() would also close the broker's stdin, and the watchdog would halt it in
+    // the middle of Kafka's controlled shutdown
+    assertThat(Files.readString(dir.resolve("broker.log"))).doesNotContain("ExitWithParent:");
   }
 
   private static long readBrokerPid(Process parent) throws Exception {
