@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
@@ -210,7 +209,7 @@ class MessageNormalizer {
       return null;
     }
     try {
-      return OffsetDateTime.parse(value).toInstant();
+      return IsoTimestamps.parse(value);
     } catch (DateTimeParseException e) {
       throw new Invalid("\"" + field + "\" must be an ISO-8601 date-time string.");
     }
