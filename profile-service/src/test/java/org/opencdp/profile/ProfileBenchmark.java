@@ -39,6 +39,7 @@ import org.opencdp.profile.profile.KnownIdentifier;
 import org.opencdp.profile.profile.Profile;
 import org.opencdp.profile.profile.ProfileApplier;
 import org.opencdp.profile.profile.ProfileDocuments;
+import org.opencdp.testsupport.CpuTime;
 import org.opencdp.testsupport.KafkaResource;
 
 /**
@@ -417,7 +418,7 @@ class ProfileBenchmark {
       }
       double before = applied();
       StoreCommands.Snapshot commandsBefore = StoreCommands.snapshot();
-      Map<String, Long> threadsBefore = ThreadCpu.byGroup();
+      Map<String, CpuTime.TaskTime> threadsBefore = ThreadCpu.byGroup();
       long cpuStart = processCpuNanos();
       double seconds = eventRound(producer, EVENTS, WARMUP_EVENTS);
       double cpuMs = (processCpuNanos() - cpuStart) / 1e6;

@@ -1,42 +1,19 @@
 package org.opencdp.profile;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
+import org.opencdp.testsupport.CpuTime;
 
 /**
- * CPU time of this JVM's threads by group, from {@code /proc/self/task} (Linux; the JVM's own GC
- * and JIT threads included, which the management beans do not list). Threads that ended in between
- * are missing from the difference, so the groups can sum to less than the process CPU.
+ * CPU time of this JVM's threads by the benchmark's groups, read by test-support's {@link CpuTime}
+ * from {@code /proc/self/task} (the JVM's own GC and JIT threads included). Threads that ended in
+ * between are missing from the difference, so the groups can sum to less than the process CPU.
  */
 final class ThreadCpu {
-  private static final long TICK_NANOS = 10_000_000L; // USER_HZ = 100 on Linux
-
   private ThreadCpu() {}
 
-  /** CPU nanoseconds by thread (id and group), summed later by group. */
-  static Map<String, Long> byGroup() {
-    Map<String, Long> byThread = new TreeMap<>();
-    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-      tasks.forEach(
-          task -> {
-            try {
-              String comm = Files.readString(task.resolve("comm")).trim();
-              String stat = Files.readString(task.resolve("stat"));
-              String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-              long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
-              byThread.put(task.getFileName() + "/" + group(comm), ticks * TICK_NANOS);
-            } catch (IOException | RuntimeException e) {
-              // the thread ended meanwhile
-            }
-          });
-    } catch (IOException e) {
-      return Map.of();
-    }
-    return byThread;
+  /** CPU time of every thread of this JVM (test-support's reading of /proc/self/task). */
+  static Map<String, CpuTime.TaskTime> byGroup() {
+    return CpuTime.tasks();
   }
 
   private static String group(String comm) {
@@ -70,20 +47,13 @@ final class ThreadCpu {
   }
 
   /** The difference per group, in ms per operation, largest first. */
-  static String perOperation(Map<String, Long> before, Map<String, Long> after, double per) {
-    Map<String, Long> groups = new TreeMap<>();
-    after.forEach(
-        (key, nanos) -> {
-          long delta = nanos - before.getOrDefault(key, 0L);
-          groups.merge(key.substring(key.indexOf('/') + 1), delta, Long::sum);
-        });
+  static String perOperation(
+      Map<String, CpuTime.TaskTime> before, Map<String, CpuTime.TaskTime> after, double per) {
     StringBuilder text = new StringBuilder();
-    groups.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+    CpuTime.tasksByGroup(before, after, ThreadCpu::group).entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
         .forEach(
-            e ->
-                text.append(
-                    String.format("%n    %.3f ms %s", e.getValue() / 1e6 / per, e.getKey())));
+            e -> text.append(String.format("%n    %.3f ms %s", e.getValue() / per, e.getKey())));
     return text.toString();
   }
 }

@@ -98,28 +98,60 @@ public final class CpuTime {
   }
 
   /**
-   * CPU ms of this JVM's native threads by kind, read from /proc/self/task: what the ThreadMXBean
-   * cannot see (garbage collector, JIT compilers, VM thread). Java threads are left out.
+   * CPU ms of every thread of this JVM (Java threads and the JVM's own: GC, JIT compilers, VM
+   * thread), from /proc/self/task, keyed by thread id; the name is the kernel's, cut to 15
+   * characters. Threads that ended are missing from a later reading.
    */
-  public static Map<String, Double> jvmInternalThreads() {
-    Map<String, Double> out = new LinkedHashMap<>();
+  public static Map<String, TaskTime> tasks() {
+    Map<String, TaskTime> out = new LinkedHashMap<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
       tasks.forEach(
           task -> {
             String stat = read(task.resolve("stat"));
             if (stat != null) {
               String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-              String kind = jvmThreadKind(comm);
-              if (kind != null) {
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                out.merge(kind, ticks * MS_PER_TICK, Double::sum);
-              }
+              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+              long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+              out.put(task.getFileName().toString(), new TaskTime(comm, ticks * MS_PER_TICK));
             }
           });
     } catch (IOException e) {
       return out;
     }
+    return out;
+  }
+
+  /** One thread's kernel name and CPU ms. */
+  public record TaskTime(String comm, double millis) {}
+
+  /** What each group of threads spent between two {@link #tasks()} readings. */
+  public static Map<String, Double> tasksByGroup(
+      Map<String, TaskTime> before, Map<String, TaskTime> after, Function<String, String> groupOf) {
+    Map<String, Double> groups = new LinkedHashMap<>();
+    after.forEach(
+        (id, now) -> {
+          TaskTime then = before.get(id);
+          double spent = now.millis() - (then == null ? 0 : then.millis());
+          groups.merge(groupOf.apply(now.comm()), spent, Double::sum);
+        });
+    return groups;
+  }
+
+  /**
+   * CPU ms of this JVM's native threads by kind: what the ThreadMXBean cannot see (garbage
+   * collector, JIT compilers, VM thread). Java threads are left out.
+   */
+  public static Map<String, Double> jvmInternalThreads() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    tasks()
+        .values()
+        .forEach(
+            task -> {
+              String kind = jvmThreadKind(task.comm());
+              if (kind != null) {
+                out.merge(kind, task.millis(), Double::sum);
+              }
+            });
     return out;
   }
 
