@@ -418,7 +418,7 @@ class ProfileBenchmark {
       }
       double before = applied();
       StoreCommands.Snapshot commandsBefore = StoreCommands.snapshot();
-      Map<String, CpuTime.TaskTime> threadsBefore = ThreadCpu.byGroup();
+      Map<String, CpuTime.ThreadTime> threadsBefore = ThreadCpu.byGroup();
       long cpuStart = processCpuNanos();
       double seconds = eventRound(producer, EVENTS, WARMUP_EVENTS);
       double cpuMs = (processCpuNanos() - cpuStart) / 1e6;

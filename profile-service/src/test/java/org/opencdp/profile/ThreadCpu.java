@@ -12,7 +12,7 @@ final class ThreadCpu {
   private ThreadCpu() {}
 
   /** CPU time of every thread of this JVM (test-support's reading of /proc/self/task). */
-  static Map<String, CpuTime.TaskTime> byGroup() {
+  static Map<String, CpuTime.ThreadTime> byGroup() {
     return CpuTime.tasks();
   }
 
@@ -48,9 +48,9 @@ final class ThreadCpu {
 
   /** The difference per group, in ms per operation, largest first. */
   static String perOperation(
-      Map<String, CpuTime.TaskTime> before, Map<String, CpuTime.TaskTime> after, double per) {
+      Map<String, CpuTime.ThreadTime> before, Map<String, CpuTime.ThreadTime> after, double per) {
     StringBuilder text = new StringBuilder();
-    CpuTime.tasksByGroup(before, after, ThreadCpu::group).entrySet().stream()
+    CpuTime.byGroup(before, after, ThreadCpu::group).entrySet().stream()
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
         .forEach(
             e -> text.append(String.format("%n    %.3f ms %s", e.getValue() / per, e.getKey())));

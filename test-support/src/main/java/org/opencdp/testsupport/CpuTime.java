@@ -102,39 +102,23 @@ public final class CpuTime {
    * thread), from /proc/self/task, keyed by thread id; the name is the kernel's, cut to 15
    * characters. Threads that ended are missing from a later reading.
    */
-  public static Map<String, TaskTime> tasks() {
-    Map<String, TaskTime> out = new LinkedHashMap<>();
+  public static Map<String, ThreadTime> tasks() {
+    Map<String, ThreadTime> out = new LinkedHashMap<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
       tasks.forEach(
           task -> {
             String stat = read(task.resolve("stat"));
             if (stat != null) {
-              String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-              long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-              out.put(task.getFileName().toString(), new TaskTime(comm, ticks * MS_PER_TICK));
+              Stat parsed = Stat.parse(stat);
+              out.put(
+                  task.getFileName().toString(),
+                  new ThreadTime(parsed.comm(), parsed.cpuMillis(false)));
             }
           });
     } catch (IOException e) {
       return out;
     }
     return out;
-  }
-
-  /** One thread's kernel name and CPU ms. */
-  public record TaskTime(String comm, double millis) {}
-
-  /** What each group of threads spent between two {@link #tasks()} readings. */
-  public static Map<String, Double> tasksByGroup(
-      Map<String, TaskTime> before, Map<String, TaskTime> after, Function<String, String> groupOf) {
-    Map<String, Double> groups = new LinkedHashMap<>();
-    after.forEach(
-        (id, now) -> {
-          TaskTime then = before.get(id);
-          double spent = now.millis() - (then == null ? 0 : then.millis());
-          groups.merge(groupOf.apply(now.comm()), spent, Double::sum);
-        });
-    return groups;
   }
 
   /**
@@ -147,7 +131,7 @@ public final class CpuTime {
         .values()
         .forEach(
             task -> {
-              String kind = jvmThreadKind(task.comm());
+              String kind = jvmThreadKind(task.name());
               if (kind != null) {
                 out.merge(kind, task.millis(), Double::sum);
               }
@@ -168,12 +152,15 @@ public final class CpuTime {
     return null;
   }
 
-  /** One thread's name and CPU ms. */
+  /** One thread's name (Java's, or the kernel's cut to 15 characters) and CPU ms. */
   public record ThreadTime(String name, double millis) {}
 
-  /** What each group of threads spent between two {@link #threads()} readings. */
-  public static Map<String, Double> byGroup(
-      Map<Long, ThreadTime> before, Map<Long, ThreadTime> after, Function<String, String> groupOf) {
+  /**
+   * What each group of threads spent between two readings of {@link #threads()} or {@link
+   * #tasks()}.
+   */
+  public static <K> Map<String, Double> byGroup(
+      Map<K, ThreadTime> before, Map<K, ThreadTime> after, Function<String, String> groupOf) {
     Map<String, Double> groups = new LinkedHashMap<>();
     after.forEach(
         (id, now) -> {
@@ -182,6 +169,25 @@ public final class CpuTime {
           groups.merge(groupOf.apply(now.name()), spent, Double::sum);
         });
     return groups;
+  }
+
+  /** A /proc stat line: the command name and the fields after it (field 3 is fields[0]). */
+  private record Stat(String comm, String[] fields) {
+    static Stat parse(String stat) {
+      // the command name may contain spaces and parentheses: cut at the last ')'
+      return new Stat(
+          stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+          stat.substring(stat.lastIndexOf(')') + 2).split(" "));
+    }
+
+    /** utime + stime, with {@code reapedChildren} also cutime + cstime, in ms. */
+    double cpuMillis(boolean reapedChildren) {
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      if (reapedChildren) {
+        ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+      }
+      return ticks * MS_PER_TICK;
+    }
   }
 
   private record Proc(long pid, long parent, String comm, String cmdline) {}
@@ -195,13 +201,12 @@ public final class CpuTime {
                 String stat = read(dir.resolve("stat"));
                 String cmdline = read(dir.resolve("cmdline"));
                 if (stat != null && cmdline != null) {
-                  String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                  String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                  Stat parsed = Stat.parse(stat);
                   out.add(
                       new Proc(
                           Long.parseLong(dir.getFileName().toString()),
-                          Long.parseLong(fields[1]),
-                          comm,
+                          Long.parseLong(parsed.fields()[1]),
+                          parsed.comm(),
                           cmdline.replace('\0', ' ')));
                 }
               });
@@ -214,16 +219,7 @@ public final class CpuTime {
   /** With {@code reapedChildren}, adds the CPU of children that ended (cutime + cstime). */
   private static double processMillis(long pid, boolean reapedChildren) {
     String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
-    if (stat == null) {
-      return 0;
-    }
-    // the command name (field 2) may contain spaces: count fields after its closing parenthesis
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    if (reapedChildren) {
-      ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
-    }
-    return ticks * MS_PER_TICK;
+    return stat == null ? 0 : Stat.parse(stat).cpuMillis(reapedChildren);
   }
 
   private static String read(Path file) {
