@@ -8,6 +8,7 @@ import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.PrivacyRequest;
 import org.opencdp.contracts.PrivacyStatus;
 import org.opencdp.ingestion.source.ConfigAsCode;
+import org.opencdp.ingestion.tracking.JsonObjectMap;
 
 /**
  * Types Jackson reads or writes by reflection outside REST signatures (Kafka payloads, the
@@ -27,7 +28,9 @@ import org.opencdp.ingestion.source.ConfigAsCode;
       ConfigAsCode.File.class,
       ConfigAsCode.WorkspaceDecl.class,
       ConfigAsCode.SourceDecl.class,
-      ConfigAsCode.SecretDecl.class
+      ConfigAsCode.SecretDecl.class,
+      // Jackson creates the serializer named by @JsonSerialize reflectively.
+      JsonObjectMap.AsTree.class
     })
 final class NativeRegistrations {
   private NativeRegistrations() {}

@@ -1,8 +1,6 @@
 package org.opencdp.ingestion.publish;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -45,7 +43,7 @@ public class EventPublisher {
           ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "7000");
 
   private final AcknowledgedProducer producer;
-  private final ObjectWriter writer;
+  private final EnvelopeWriter writer;
   private final GatewayConfig config;
   private final Timer ackLatency;
 
@@ -55,7 +53,7 @@ public class EventPublisher {
       GatewayConfig config,
       MeterRegistry registry) {
     this.producer = new AcknowledgedProducer(kafka, DEFAULTS, "ingestion-service-events-raw");
-    this.writer = mapper.writerFor(EventEnvelope.class);
+    this.writer = new EnvelopeWriter(mapper);
     this.config = config;
     this.ackLatency =
         Timer.builder("cdp.ingest.kafka.ack")
@@ -90,15 +88,11 @@ public class EventPublisher {
   }
 
   private List<ProducerRecord<String, byte[]>> serialise(List<EventEnvelope> events) {
+    List<byte[]> values = writer.write(events);
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
-    try {
-      for (EventEnvelope event : events) {
-        records.add(
-            new ProducerRecord<>(
-                Topics.EVENTS_RAW, event.rawPartitionKey(), writer.writeValueAsBytes(event)));
-      }
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("An accepted event could not be serialised", e);
+    for (int i = 0; i < values.size(); i++) {
+      records.add(
+          new ProducerRecord<>(Topics.EVENTS_RAW, events.get(i).rawPartitionKey(), values.get(i)));
     }
     return records;
   }

@@ -1,18 +1,15 @@
 package org.opencdp.ingestion.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a parsed JSON object into plain Java maps, lists and values, refusing keys that MongoDB
- * would read as operators ({@code $x}) or paths ({@code a.b}) downstream. One walk of the tree does
- * both: this runs for every field of every event, and Jackson's data binding ({@code convertValue})
- * plus a separate key check cost several times more. The path of a refused key is only assembled
- * when one is found.
+ * Checks a parsed JSON object for keys that MongoDB would read as operators ({@code $x}) or paths
+ * ({@code a.b}) downstream, and hands it on as a {@link JsonObjectMap} (no copy). This runs for
+ * every field of every event, so the walk allocates nothing; the path of a refused key is only
+ * assembled when one is found.
  */
 final class KeyCheckedMap {
   private KeyCheckedMap() {}
@@ -43,16 +40,16 @@ final class KeyCheckedMap {
   }
 
   /** {@code object} as a map; {@code field} names it in the message of a refused key. */
-  static Map<String, Object> of(JsonNode object, String field) {
+  static Map<String, Object> of(ObjectNode object, String field) {
     try {
-      return object(object);
+      checkObject(object);
     } catch (ForbiddenKey forbidden) {
       throw forbidden.under(field);
     }
+    return new JsonObjectMap(object);
   }
 
-  private static Map<String, Object> object(JsonNode object) {
-    Map<String, Object> map = new LinkedHashMap<>(Math.max(4, object.size() * 2));
+  private static void checkObject(JsonNode object) {
     Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
@@ -64,39 +61,26 @@ final class KeyCheckedMap {
         throw new ForbiddenKey(key, "");
       }
       try {
-        map.put(key, value(field.getValue()));
+        checkValue(field.getValue());
       } catch (ForbiddenKey nested) {
         throw nested.under("." + key);
       }
     }
-    return map;
   }
 
-  private static Object value(JsonNode node) {
-    switch (node.getNodeType()) {
-      case OBJECT:
-        return object(node);
-      case ARRAY:
-        List<Object> list = new ArrayList<>(node.size());
-        for (JsonNode element : node) {
-          try {
-            list.add(value(element));
-          } catch (ForbiddenKey nested) {
-            throw nested.under("[]");
-          }
+  private static void checkValue(JsonNode node) {
+    if (node.isObject()) {
+      checkObject(node);
+    } else if (node.isArray()) {
+      for (JsonNode element : node) {
+        try {
+          checkValue(element);
+        } catch (ForbiddenKey nested) {
+          throw nested.under("[]");
         }
-        return list;
-      case STRING:
-        return node.textValue();
-      case NUMBER:
-        return node.numberValue();
-      case BOOLEAN:
-        return node.booleanValue();
-      case BINARY:
-      case POJO:
-        throw new IllegalArgumentException("Parsed JSON holds no " + node.getNodeType());
-      default:
-        return null;
+      }
+    } else if (node.isPojo() || node.isBinary()) {
+      throw new IllegalArgumentException("Parsed JSON holds no " + node.getNodeType());
     }
   }
 }

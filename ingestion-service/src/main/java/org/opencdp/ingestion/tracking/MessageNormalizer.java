@@ -155,7 +155,7 @@ class MessageNormalizer {
       throw new Invalid("\"" + field + "\" must be an object.");
     }
     try {
-      return KeyCheckedMap.of(node, field);
+      return KeyCheckedMap.of((ObjectNode) node, field);
     } catch (KeyCheckedMap.ForbiddenKey forbidden) {
       throw new Invalid(forbidden.getMessage());
     }
