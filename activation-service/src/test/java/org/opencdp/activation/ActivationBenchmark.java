@@ -15,9 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.opencdp.activation.support.ActivationTestBase;
+import org.opencdp.activation.support.IntakeLoad;
+import org.opencdp.activation.support.IntakeReading;
 import org.opencdp.activation.support.Kafka;
 import org.opencdp.activation.support.Receiver;
 import org.opencdp.contracts.ProfileChanged;
@@ -40,6 +48,8 @@ import org.opencdp.testsupport.RedisResource;
 class ActivationBenchmark extends ActivationTestBase {
   private static final int LATENCY_SAMPLES = Integer.getInteger("bench.latency", 300);
   private static final int BURST = Integer.getInteger("bench.burst", 5000);
+  private static final int INTAKE = Integer.getInteger("bench.intake", 20000);
+  private static final int INTAKE_WARMUPS = Integer.getInteger("bench.intake.warmups", 1);
 
   @Inject Pool pool;
 
@@ -144,6 +154,116 @@ class ActivationBenchmark extends ActivationTestBase {
     await()
         .atMost(Duration.ofSeconds(120))
         .until(() -> deliveries.stats(WS, campaign).get("delivered") >= LATENCY_SAMPLES + BURST);
+  }
+
+  /**
+   * Intake: what every platform event costs here although few lead to a delivery. N resolved events
+   * and the N profile changes they caused (shapes of {@link IntakeLoad}, 1 % start a stored
+   * journey, 1 % end one) produced to the broker; measured from the first record produced until the
+   * service's committed offsets reach the end of both topics. Prints CPU per input of this JVM's
+   * service threads (load generator and observer threads left out; GC and JIT included) and of
+   * PostgreSQL, and PostgreSQL transactions and row operations per input (pg_stat_database; a
+   * statement outside a transaction block is one transaction).
+   */
+  @Test
+  void intakeCpuPerInput() throws Exception {
+    String loadAtStart = loadAverage();
+    Receiver.Endpoint hook = Receiver.endpoint(200);
+    String destination = createDestination("WEBHOOK", Map.of("url", hook.url), "bench-secret");
+    Map<String, Object> definition =
+        campaign(
+            Map.of("type", "EVENT", "event", IntakeLoad.TRIGGER),
+            List.of(
+                Map.of("type", "WAIT", "duration", "PT1H"),
+                send(destination, null, "Hi {traits.firstName ?: 'there'}")));
+    definition.put("exitOn", List.of(IntakeLoad.EXIT));
+    createCampaign(definition);
+
+    // warm-up: the same shapes and size, bench.intake.warmups times (the JIT settles down)
+    for (int round = 0; round < INTAKE_WARMUPS; round++) {
+      produceAndDrain(IntakeLoad.pairs(WS, "warm" + round, INTAKE, 10, 100));
+    }
+    IntakeReading idleStart = IntakeReading.now(pool);
+    Thread.sleep(5000);
+    IntakeReading idleEnd = IntakeReading.now(pool);
+
+    List<ProducerRecord<String, String>> inputs = IntakeLoad.pairs(WS, "intake", INTAKE, 10, 100);
+    IntakeReading start = IntakeReading.now(pool);
+    produceAndDrain(inputs);
+    IntakeReading end = IntakeReading.now(pool);
+    String report =
+        String.format(
+            "%n=== activation intake benchmark (mvn -B -ntp -pl activation-service -am verify"
+                + " -Pbenchmark -Dtest=ActivationBenchmark#intakeCpuPerInput"
+                + " -Dsurefire.failIfNoSpecifiedTests=false -Dbench.intake=%d"
+                + " -Dbench.intake.warmups=%d) ===%n"
+                + "%d inputs (%d cdp.events.resolved + %d cdp.profiles.changed, 10 changes per"
+                + " profile), consumed in %.1f s%n"
+                + "%s"
+                + "idle background (journey ticker, delivery poller, caches) per second: %s;"
+                + " over the %.1f s of the measurement that is %s per input%n"
+                + "host: %d cores; load average (1/5/15 min) at start %s, at end %s"
+                + " (CPU per input does not depend on the load; throughput would)%n",
+            INTAKE,
+            INTAKE_WARMUPS,
+            inputs.size(),
+            INTAKE,
+            INTAKE,
+            (end.wallNanos() - start.wallNanos()) / 1e9,
+            end.since(start).perInput(inputs.size()),
+            idleEnd.since(idleStart).perSecond(),
+            (end.wallNanos() - start.wallNanos()) / 1e9,
+            idleEnd
+                .since(idleStart)
+                .scaledPerInput((end.wallNanos() - start.wallNanos()) / 1e9, inputs.size()),
+            Runtime.getRuntime().availableProcessors(),
+            loadAtStart,
+            loadAverage());
+    Log.info(report);
+    java.nio.file.Files.writeString(
+        java.nio.file.Path.of("target", "benchmark-intake.txt"), report);
+  }
+
+  /** Produces the records, then waits until the service committed the end of both topics. */
+  private void produceAndDrain(List<ProducerRecord<String, String>> records) throws Exception {
+    for (ProducerRecord<String, String> r : records) {
+      Kafka.producer().send(r);
+    }
+    Kafka.producer().flush();
+    String group =
+        ConfigProvider.getConfig()
+            .getValue("mp.messaging.incoming.events-resolved.group.id", String.class);
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class)))) {
+      await()
+          .atMost(Duration.ofSeconds(900))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> lag(admin, group) == 0);
+    }
+  }
+
+  private static long lag(Admin admin, String group) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    Map<TopicPartition, OffsetSpec> ends = new java.util.HashMap<>();
+    for (String topic : List.of(Topics.EVENTS_RESOLVED, Topics.PROFILES_CHANGED)) {
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    }
+    long lag = 0;
+    for (var end : admin.listOffsets(ends).all().get().entrySet()) {
+      OffsetAndMetadata at = committed.get(end.getKey());
+      lag += end.getValue().offset() - (at == null ? 0 : at.offset());
+    }
+    return lag;
   }
 
   /** The 1, 5 and 15 minute load averages, as {@code uptime} prints them (Linux). */

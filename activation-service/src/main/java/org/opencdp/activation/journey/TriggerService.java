@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,8 +25,8 @@ import org.opencdp.activation.campaign.CampaignService;
 import org.opencdp.activation.config.ActivationConfig;
 import org.opencdp.activation.delivery.DeliveryPlanner;
 import org.opencdp.activation.profile.ProfileStore;
+import org.opencdp.activation.profile.SnapshotChange;
 import org.opencdp.contracts.EventEnvelope;
-import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentMembershipChanged;
 
 /** Turns incoming messages into journey starts and cancellations. */
@@ -36,6 +38,8 @@ public class TriggerService {
   private final DeliveryPlanner planner;
   private final Clock clock;
   private final ExecutorService journeyStarts;
+  // recomputed when the campaign cache hands out another list
+  private final Map<String, EventNames> eventNames = new ConcurrentHashMap<>();
 
   TriggerService(
       CampaignService campaigns,
@@ -60,8 +64,8 @@ public class TriggerService {
     this.profiles = profiles;
   }
 
-  /** Profile snapshots of one round of a poll (at most one per profile). */
-  public void onProfiles(List<ProfileChanged> changes) {
+  /** Profile snapshots of a poll (the newest of each profile is kept). */
+  public void onProfiles(List<SnapshotChange> changes) {
     List<ProfileStore.ProfileKey> first = profiles.applySnapshots(changes);
     if (!first.isEmpty()) {
       engine.profilesArrived(first);
@@ -162,6 +166,24 @@ public class TriggerService {
     return context;
   }
 
+  /**
+   * Whether an event can start or end anything: it names a profile and an event that an active
+   * campaign of its workspace has as trigger or exit event. Answered from the cached campaigns
+   * without reading the event in full (most events concern no campaign).
+   */
+  public boolean mayConcern(String workspaceId, String profileId, String eventName) {
+    if (profileId == null || eventName == null) {
+      return false;
+    }
+    List<Campaign> active = campaigns.active(workspaceId);
+    EventNames names = eventNames.get(workspaceId);
+    if (names == null || names.campaigns() != active) {
+      names = EventNames.of(active);
+      eventNames.put(workspaceId, names);
+    }
+    return names.names().contains(eventName);
+  }
+
   public void onEvent(EventEnvelope event) {
     if (event.profileId() == null || event.event() == null) {
       return;
@@ -193,6 +215,24 @@ public class TriggerService {
         context.put("event", eventData);
         engine.start(campaign, profileId, "e:" + event.messageId(), context);
       }
+    }
+  }
+
+  /** The trigger and exit event names of one (cached) list of active campaigns. */
+  private record EventNames(List<Campaign> campaigns, Set<String> names) {
+    static EventNames of(List<Campaign> campaigns) {
+      Set<String> names = new HashSet<>();
+      for (Campaign campaign : campaigns) {
+        CampaignDefinition definition = campaign.definition();
+        if (definition.exitOn() != null) {
+          names.addAll(definition.exitOn());
+        }
+        if (definition.trigger().type() == TriggerType.EVENT
+            && definition.trigger().event() != null) {
+          names.add(definition.trigger().event());
+        }
+      }
+      return new EventNames(campaigns, names);
     }
   }
 

@@ -13,11 +13,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.opencdp.activation.journey.TriggerService;
 import org.opencdp.activation.profile.MergeService;
 import org.opencdp.activation.profile.PrivacyService;
+import org.opencdp.activation.profile.SnapshotChange;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.IdentityChange;
 import org.opencdp.contracts.PrivacyRequest;
 import org.opencdp.contracts.PrivacyStatus;
-import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentMembershipChanged;
 
 /**
@@ -110,17 +110,18 @@ public class Consumers {
         });
   }
 
+  /** Profile snapshots: only the newest state of each profile in the poll matters. */
   @Incoming(Channels.PROFILES)
   @Blocking
   public void profiles(ConsumerRecords<String, String> records) {
-    batches.processInRounds(
+    batches.processNewest(
         records,
         payload -> {
-          ProfileChanged change = read(payload, ProfileChanged.class);
-          if (change.workspaceId() == null || change.profileId() == null) {
-            throw new KeyedBatch.PoisonMessage("ProfileChanged without workspaceId or profileId");
+          try {
+            return SnapshotChange.read(json, payload);
+          } catch (IllegalArgumentException unreadable) {
+            throw new KeyedBatch.PoisonMessage(unreadable.getMessage());
           }
-          return change;
         },
         triggers::onProfiles);
   }
@@ -145,11 +146,19 @@ public class Consumers {
         triggers::onMemberships);
   }
 
+  /**
+   * Resolved events: only those that an active campaign of their workspace names (trigger or exit
+   * event) are read in full and handled; the others are recognised from their top-level fields.
+   */
   @Incoming(Channels.EVENTS)
   @Blocking
   public void events(ConsumerRecords<String, String> records) {
     batches.process(
         records,
+        payload -> {
+          EventHeader header = EventHeader.read(json.getFactory(), payload);
+          return triggers.mayConcern(header.workspaceId(), header.profileId(), header.event());
+        },
         payload -> {
           EventEnvelope event = read(payload, EventEnvelope.class);
           if (event.workspaceId() == null || event.messageId() == null) {

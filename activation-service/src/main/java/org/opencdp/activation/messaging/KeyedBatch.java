@@ -63,10 +63,38 @@ public class KeyedBatch {
     this.dlq = dlq;
   }
 
+  /**
+   * Decides on the polling thread, cheaply, whether a record needs its handler at all; throws
+   * {@link PoisonMessage} for one that will never be processable.
+   */
+  @FunctionalInterface
+  public interface Filter {
+    boolean wanted(String payload);
+  }
+
   public void process(ConsumerRecords<String, String> records, Handler handler) {
+    process(records, payload -> true, handler);
+  }
+
+  /**
+   * {@link #process(ConsumerRecords, Handler)} for the records {@code filter} wants only: the
+   * others are neither handed to a worker thread nor handled.
+   */
+  public void process(ConsumerRecords<String, String> records, Filter filter, Handler handler) {
     Map<String, List<ConsumerRecord<String, String>>> byKey = new LinkedHashMap<>();
     for (ConsumerRecord<String, String> record : records) {
+      try {
+        if (!filter.wanted(record.value())) {
+          continue;
+        }
+      } catch (PoisonMessage poison) {
+        deadLetter(record, poison.getMessage());
+        continue;
+      }
       byKey.computeIfAbsent(String.valueOf(record.key()), k -> new ArrayList<>()).add(record);
+    }
+    if (byKey.isEmpty()) {
+      return;
     }
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (List<ConsumerRecord<String, String>> group : byKey.values()) {
@@ -80,6 +108,24 @@ public class KeyedBatch {
   @FunctionalInterface
   public interface Reader<T> {
     T read(String payload);
+  }
+
+  /**
+   * The whole poll as one list for a handler that keeps only the newest state of each key (so the
+   * order of a key's records does not matter to it). Unreadable records go to the DLQ; a failure of
+   * our infrastructure retries the list (handlers are idempotent), then fails the batch.
+   */
+  public <T> void processNewest(
+      ConsumerRecords<String, String> records, Reader<T> reader, Consumer<List<T>> handler) {
+    List<T> all = new ArrayList<>(records.count());
+    for (ConsumerRecord<String, String> record : records) {
+      try {
+        all.add(reader.read(record.value()));
+      } catch (PoisonMessage poison) {
+        deadLetter(record, poison.getMessage());
+      }
+    }
+    handleWithRetries(all, handler);
   }
 
   /**
@@ -107,19 +153,26 @@ public class KeyedBatch {
       rounds.get(round).add(value);
     }
     for (List<T> round : rounds) {
-      for (int attempt = 1; ; attempt++) {
-        try {
-          handler.accept(round);
-          break;
-        } catch (RuntimeException e) {
-          if (attempt > INFRASTRUCTURE_RETRIES) {
-            Log.errorf(
-                "a round of %d records failed %d times: %s",
-                round.size(), attempt, e.getClass().getName());
-            throw e;
-          }
-          pause(attempt, e);
+      handleWithRetries(round, handler);
+    }
+  }
+
+  private static <T> void handleWithRetries(List<T> values, Consumer<List<T>> handler) {
+    if (values.isEmpty()) {
+      return;
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        handler.accept(values);
+        return;
+      } catch (RuntimeException e) {
+        if (attempt > INFRASTRUCTURE_RETRIES) {
+          Log.errorf(
+              "a list of %d records failed %d times: %s",
+              values.size(), attempt, e.getClass().getName());
+          throw e;
         }
+        pause(attempt, e);
       }
     }
   }

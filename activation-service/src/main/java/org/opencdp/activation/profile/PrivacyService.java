@@ -83,10 +83,13 @@ public class PrivacyService {
                     .chain(
                         () ->
                             c.preparedQuery(
+                                    // updated_at = erased at: only a change made after it
+                                    // may fill the snapshot again (ProfileStore.applySnapshots)
                                     "update act_profile set traits = '{}', consent = '{}',"
-                                        + " identifiers = '[]', deleted = true where"
-                                        + " workspace_id = $1 and profile_id = $2")
-                                .execute(Tuple.of(ws, profile))))
+                                        + " identifiers = '[]', deleted = true, updated_at = $3"
+                                        + " where workspace_id = $1 and profile_id = $2")
+                                .execute(
+                                    Tuple.of(ws, profile, ProfileStore.time(clock.instant())))))
         .await()
         .indefinitely();
   }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.opencdp.contracts.Identifier;
-import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentMembershipChanged;
 
 /**
@@ -54,24 +53,31 @@ public class ProfileStore {
   }
 
   /**
-   * Keeps the newest version of each profile; older or repeated messages change nothing. At most
-   * one message per profile (a round of the poll): one statement for all of them. Returns the
-   * profiles seen for the first time (journeys may be waiting for their snapshot).
+   * Keeps the newest version of each profile; older or repeated messages change nothing, and so
+   * does a newer one whose state activation keeps (traits, consent, identifiers, deleted) equals
+   * the stored one: most profile changes are new events and computed traits, which are not kept
+   * here, so the row is not rewritten for them (its version stays that of the last change it
+   * holds). Since a replayed version may then be newer than the stored one, a deleted snapshot
+   * (privacy erasure here, or a deleting change) is only filled again by a change that happened
+   * after it was deleted. A consent category granted again lifts an older local refusal
+   * (unsubscribe link). Any number of messages, several per profile too: one statement for all of
+   * them. Returns the profiles seen for the first time (journeys may be waiting for their
+   * snapshot).
    */
-  public List<ProfileKey> applySnapshots(List<ProfileChanged> messages) {
+  public List<ProfileKey> applySnapshots(List<SnapshotChange> messages) {
     List<ProfileKey> first = new ArrayList<>();
     if (messages.isEmpty()) {
       return first;
     }
     // one row per profile: a statement may not update the same row twice
-    Map<ProfileKey, ProfileChanged> newest = new LinkedHashMap<>();
-    for (ProfileChanged m : messages) {
+    Map<ProfileKey, SnapshotChange> newest = new LinkedHashMap<>();
+    for (SnapshotChange m : messages) {
       newest.merge(
           new ProfileKey(m.workspaceId(), m.profileId()),
           m,
           (a, b) -> b.version() > a.version() ? b : a);
     }
-    List<ProfileChanged> changes = List.copyOf(newest.values());
+    List<SnapshotChange> changes = List.copyOf(newest.values());
     int n = changes.size();
     String[] workspaces = new String[n];
     String[] profileIds = new String[n];
@@ -82,28 +88,39 @@ public class ProfileStore {
     Boolean[] deleted = new Boolean[n];
     OffsetDateTime[] at = new OffsetDateTime[n];
     for (int i = 0; i < n; i++) {
-      ProfileChanged c = changes.get(i);
+      SnapshotChange c = changes.get(i);
       workspaces[i] = c.workspaceId();
       profileIds[i] = c.profileId();
       versions[i] = c.version();
-      traits[i] = write(c.traits() == null ? Map.of() : c.traits());
-      consents[i] = write(c.consent() == null ? Map.of() : c.consent());
-      identifiers[i] = write(c.identifiers() == null ? List.of() : c.identifiers());
+      traits[i] = c.traitsJson();
+      consents[i] = c.consentJson();
+      identifiers[i] = c.identifiersJson();
       deleted[i] = c.deleted();
       at[i] = time(c.occurredAt() == null ? Instant.now() : c.occurredAt());
     }
+    Grants grants = Grants.of(changes, at);
     for (Row row :
         pool.preparedQuery(
-                "insert into act_profile (workspace_id, profile_id, version, traits, consent,"
-                    + " identifiers, deleted, updated_at) select * from unnest($1::varchar[],"
-                    + " $2::varchar[], $3::bigint[], $4::text[], $5::text[], $6::text[],"
-                    + " $7::boolean[], $8::timestamptz[])"
-                    + " on conflict (workspace_id, profile_id) do update set version = excluded.version,"
-                    + " traits = excluded.traits, consent = excluded.consent,"
+                // the lift and the upsert in one round trip (a data-modifying WITH always runs)
+                "with lifted as (delete from act_suppression s using unnest($9::varchar[],"
+                    + " $10::varchar[], $11::varchar[], $12::timestamptz[]) as g(ws, pid,"
+                    + " category, at) where s.workspace_id = g.ws and s.profile_id = g.pid"
+                    + " and s.category = g.category and s.created_at < g.at),"
+                    + " upserted as (insert into act_profile (workspace_id, profile_id, version,"
+                    + " traits, consent, identifiers, deleted, updated_at) select * from"
+                    + " unnest($1::varchar[], $2::varchar[], $3::bigint[], $4::text[], $5::text[],"
+                    + " $6::text[], $7::boolean[], $8::timestamptz[])"
+                    + " on conflict (workspace_id, profile_id) do update set version ="
+                    + " excluded.version, traits = excluded.traits, consent = excluded.consent,"
                     + " identifiers = excluded.identifiers, deleted = excluded.deleted,"
-                    + " updated_at = excluded.updated_at where act_profile.version < excluded.version"
+                    + " updated_at = excluded.updated_at where act_profile.version <"
+                    + " excluded.version and (not act_profile.deleted or excluded.updated_at >"
+                    + " act_profile.updated_at) and (act_profile.traits, act_profile.consent,"
+                    + " act_profile.identifiers, act_profile.deleted) is distinct from"
+                    + " (excluded.traits, excluded.consent, excluded.identifiers, excluded.deleted)"
                     // xmax is 0 only on a row this statement inserted (not on an update)
-                    + " returning workspace_id, profile_id, (xmax = 0) as inserted")
+                    + " returning workspace_id, profile_id, (xmax = 0) as inserted)"
+                    + " select workspace_id, profile_id from upserted where inserted")
             .executeAndAwait(
                 Tuple.from(
                     List.of(
@@ -114,49 +131,41 @@ public class ProfileStore {
                         consents,
                         identifiers,
                         deleted,
-                        at)))) {
-      if (row.getBoolean("inserted")) {
-        first.add(new ProfileKey(row.getString("workspace_id"), row.getString("profile_id")));
-      }
+                        at,
+                        grants.workspaces(),
+                        grants.profileIds(),
+                        grants.categories(),
+                        grants.times())))) {
+      first.add(new ProfileKey(row.getString("workspace_id"), row.getString("profile_id")));
     }
-    liftSuppressionsOnConsent(changes, at);
     return first;
   }
 
-  /** Consent granted again after an unsubscribe (a newer profile state) lifts the refusal. */
-  private void liftSuppressionsOnConsent(List<ProfileChanged> changes, OffsetDateTime[] at) {
-    List<String> workspaces = new ArrayList<>();
-    List<String> profileIds = new ArrayList<>();
-    List<String> categories = new ArrayList<>();
-    List<OffsetDateTime> times = new ArrayList<>();
-    for (int i = 0; i < changes.size(); i++) {
-      ProfileChanged c = changes.get(i);
-      if (c.consent() == null) {
-        continue;
-      }
-      for (Map.Entry<String, Boolean> consent : c.consent().entrySet()) {
-        if (Boolean.TRUE.equals(consent.getValue())) {
-          workspaces.add(c.workspaceId());
-          profileIds.add(c.profileId());
-          categories.add(consent.getKey());
-          times.add(at[i]);
+  /** Consent categories granted by the changes, each with the time of its change. */
+  private record Grants(
+      String[] workspaces, String[] profileIds, String[] categories, OffsetDateTime[] times) {
+    static Grants of(List<SnapshotChange> changes, OffsetDateTime[] at) {
+      List<String> workspaces = new ArrayList<>();
+      List<String> profileIds = new ArrayList<>();
+      List<String> categories = new ArrayList<>();
+      List<OffsetDateTime> times = new ArrayList<>();
+      for (int i = 0; i < changes.size(); i++) {
+        SnapshotChange c = changes.get(i);
+        for (Map.Entry<String, Boolean> consent : c.consent().entrySet()) {
+          if (Boolean.TRUE.equals(consent.getValue())) {
+            workspaces.add(c.workspaceId());
+            profileIds.add(c.profileId());
+            categories.add(consent.getKey());
+            times.add(at[i]);
+          }
         }
       }
+      return new Grants(
+          workspaces.toArray(String[]::new),
+          profileIds.toArray(String[]::new),
+          categories.toArray(String[]::new),
+          times.toArray(OffsetDateTime[]::new));
     }
-    if (categories.isEmpty()) {
-      return;
-    }
-    pool.preparedQuery(
-            "delete from act_suppression s using unnest($1::varchar[], $2::varchar[],"
-                + " $3::varchar[], $4::timestamptz[]) as t(ws, pid, category, at)"
-                + " where s.workspace_id = t.ws and s.profile_id = t.pid"
-                + " and s.category = t.category and s.created_at < t.at")
-        .executeAndAwait(
-            Tuple.of(
-                workspaces.toArray(String[]::new),
-                profileIds.toArray(String[]::new),
-                categories.toArray(String[]::new),
-                times.toArray(OffsetDateTime[]::new)));
   }
 
   /** The profile id to use: the survivor when this id was merged into another profile. */
@@ -321,14 +330,6 @@ public class ProfileStore {
           row.getBoolean("deleted"));
     } catch (Exception e) {
       throw new IllegalStateException("stored profile snapshot unreadable", e);
-    }
-  }
-
-  private String write(Object value) {
-    try {
-      return json.writeValueAsString(value);
-    } catch (Exception e) {
-      throw new IllegalStateException("not writable as JSON", e);
     }
   }
 

@@ -1,0 +1,146 @@
+package org.opencdp.activation.support;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.contracts.Identifier;
+import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.Topics;
+import org.opencdp.testsupport.EventEnvelopeBuilder;
+
+/**
+ * What the rest of the platform sends activation for every ingested event, shaped like the
+ * profile-service and identity-service send it: a resolved event (track, with context and
+ * properties) and the ProfileChanged it caused (the full profile state; mostly {@code events.*} and
+ * {@code computed.*} changed, now and then a trait). Serialised up front so that producing them
+ * costs the load generator as little as possible.
+ */
+public final class IntakeLoad {
+  /** Starts a journey of the benchmark's event campaign. */
+  public static final String TRIGGER = "Checkout Started";
+
+  /** Ends it. */
+  public static final String EXIT = "Order Completed";
+
+  private static final String[] EVENTS = {
+    "Page Viewed", "Page Viewed", "Page Viewed", "Product Viewed", "Product Viewed",
+    "Products Searched", "Product Added", "Cart Viewed", "Signed In", "Product Removed"
+  };
+
+  private IntakeLoad() {}
+
+  /**
+   * {@code events} pairs (resolved event + profile change) for {@code events / perProfile}
+   * profiles, in the order the platform produces them (a profile's changes in version order). One
+   * event in {@code 1 / triggerShare} starts the campaign, as many end it.
+   */
+  public static List<ProducerRecord<String, String>> pairs(
+      String workspace, String prefix, int events, int perProfile, int triggerShare) {
+    Random random = new Random(42);
+    List<ProducerRecord<String, String>> out = new ArrayList<>(2 * events);
+    int profiles = Math.max(1, events / perProfile);
+    String[] ids = new String[profiles];
+    long[] versions = new long[profiles];
+    String[] plans = new String[profiles];
+    for (int p = 0; p < profiles; p++) {
+      ids[p] = prefix + "-" + UUID.randomUUID();
+      plans[p] = "free";
+    }
+    for (int i = 0; i < events; i++) {
+      int p = i % profiles;
+      String profileId = ids[p];
+      String key = workspace + ":" + profileId;
+      String name =
+          i % triggerShare == 0
+              ? TRIGGER
+              : i % triggerShare == 1 ? EXIT : EVENTS[random.nextInt(EVENTS.length)];
+      out.add(
+          new ProducerRecord<>(
+              Topics.EVENTS_RESOLVED, key, write(event(workspace, profileId, name, random))));
+      List<String> changed = new ArrayList<>();
+      if (versions[p] == 0) {
+        changed.addAll(List.of("traits.firstName", "traits.email", "traits.plan", "identifiers"));
+      } else if (random.nextInt(10) == 0) {
+        plans[p] = plans[p].equals("free") ? "pro" : "free";
+        changed.add("traits.plan");
+      }
+      changed.add("events." + name);
+      changed.add("computed.events_7d");
+      versions[p]++;
+      out.add(
+          new ProducerRecord<>(
+              Topics.PROFILES_CHANGED,
+              key,
+              write(profile(workspace, profileId, versions[p], changed, plans[p]))));
+    }
+    return out;
+  }
+
+  private static EventEnvelope event(
+      String workspace, String profileId, String name, Random random) {
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("path", "/products/" + random.nextInt(500));
+    properties.put("url", "https://shop.example.test/products/" + random.nextInt(500));
+    properties.put("title", "Product page");
+    properties.put("price", 19.99 + random.nextInt(100));
+    properties.put("currency", "EUR");
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("ip", "203.0.113." + random.nextInt(250));
+    context.put(
+        "userAgent",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari");
+    context.put("locale", "fr-FR");
+    context.put("library", Map.of("name", "analytics.js", "version", "4.1.0"));
+    context.put("page", Map.of("path", "/products", "referrer", "https://search.example.test/"));
+    return EventEnvelopeBuilder.track(name)
+        .workspaceId(workspace)
+        .sourceId("web")
+        .userId("u-" + profileId)
+        .anonymousId("a-" + profileId)
+        .properties(properties)
+        .context(context)
+        .integrations(Map.of())
+        .at(Instant.now())
+        .profileId(profileId)
+        .build();
+  }
+
+  private static ProfileChanged profile(
+      String workspace, String profileId, long version, List<String> changed, String plan) {
+    Map<String, Object> traits = new LinkedHashMap<>();
+    traits.put("firstName", "Ada");
+    traits.put("lastName", "Lovelace");
+    traits.put("email", profileId + "@example.test");
+    traits.put("plan", plan);
+    traits.put("timezone", "Europe/Paris");
+    traits.put("country", "FR");
+    return new ProfileChanged(
+        workspace,
+        profileId,
+        version,
+        changed,
+        traits,
+        Map.of("events_7d", version, "orders_30d", version / 7),
+        Map.of("marketing", true, "analytics", true),
+        List.of(
+            new Identifier(Identifier.USER_ID, "u-" + profileId),
+            new Identifier(Identifier.EMAIL, profileId + "@example.test")),
+        workspace + ":" + UUID.randomUUID(),
+        Instant.now(),
+        false);
+  }
+
+  private static String write(Object value) {
+    try {
+      return Kafka.JSON.writeValueAsString(value);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
