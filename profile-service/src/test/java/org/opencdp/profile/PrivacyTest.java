@@ -202,7 +202,8 @@ class PrivacyTest {
               .getDatabase("cdp")
               .getCollection(collection)
               .find(new Document("workspaceId", WS))) {
-        String stored = doc.toJson();
+        // ciphertexts are random base64: one can contain a short value like "Ana" by chance
+        String stored = doc.toJson().replaceAll("enc:v1:[A-Za-z0-9+/=]+", "enc:v1:…");
         for (String value : values) {
           assertThat(stored).as(collection).doesNotContain(value);
         }
