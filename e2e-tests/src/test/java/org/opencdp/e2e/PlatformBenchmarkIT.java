@@ -524,8 +524,9 @@ class PlatformBenchmarkIT {
                 + "`bench.clients` (8), `bench.lookup.seconds` (15).")
         .line("")
         .line(
-            "The five services run as processes from their `target/quarkus-app` (-Xmx384m, "
-                + "SerialGC, as the local launcher starts them) on real Kafka, PostgreSQL and "
+            "The five services run as processes from their `target/quarkus-app` with the JVM "
+                + "options the local launcher gives them (a heap per service, SerialGC, "
+                + "MALLOC_ARENA_MAX=2: local-launcher/README.md) on real Kafka, PostgreSQL and "
                 + "Redis and the MongoDB-wire test server (mongo-java-server, an in-memory test "
                 + "double, **not MongoDB**), all on this one machine together with the load "
                 + "generator. Figures are only meaningful on an otherwise idle machine: check the "

@@ -161,7 +161,7 @@ public final class LocalPlatform implements AutoCloseable {
         env.put("CDP_GATEWAY_ADMIN_TOKEN_SHA256", Sha256.hex(ADMIN_TOKEN));
       }
       int port = freePorts ? FreePorts.next() : spec.port();
-      services.add(ServiceProcess.start(repository, spec.name(), port, env, logs));
+      services.add(ServiceProcess.start(repository, spec.name(), port, spec.heapMiB(), env, logs));
     }
     services.parallelStream().forEach(service -> service.awaitReady(READY_TIMEOUT));
     for (ServiceProcess service : services) {
@@ -309,14 +309,18 @@ public final class LocalPlatform implements AutoCloseable {
     System.out.println(line);
   }
 
-  /** The five services with their ports and PostgreSQL database (null: none). */
-  record ServiceSpec(String name, int port, String database) {
+  /**
+   * The five services with their ports, PostgreSQL database (null: none) and maximum heap: three
+   * times or more the live set each kept under the whole-platform benchmark
+   * (local-launcher/README.md).
+   */
+  record ServiceSpec(String name, int port, String database, int heapMiB) {
     static final List<ServiceSpec> ALL =
         List.of(
-            new ServiceSpec("ingestion-service", 8080, "ingestion"),
-            new ServiceSpec("identity-service", 8081, "identity"),
-            new ServiceSpec("profile-service", 8082, null),
-            new ServiceSpec("segment-service", 8083, "segment"),
-            new ServiceSpec("activation-service", 8084, "activation"));
+            new ServiceSpec("ingestion-service", 8080, "ingestion", 256),
+            new ServiceSpec("identity-service", 8081, "identity", 192),
+            new ServiceSpec("profile-service", 8082, null, 256),
+            new ServiceSpec("segment-service", 8083, "segment", 256),
+            new ServiceSpec("activation-service", 8084, "activation", 192));
   }
 }

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,24 +36,21 @@ public final class ServiceProcess {
   }
 
   static ServiceProcess start(
-      Path repository, String name, int port, Map<String, String> env, Path logDir) {
+      Path repository, String name, int port, int heapMiB, Map<String, String> env, Path logDir) {
     Path jar = repository.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build first (mvn -DskipTests install)");
     }
     Path log = logDir.resolve(name + ".log");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ServiceJvm.options(heapMiB));
+    command.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", jar.toString()));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xms64m",
-                    "-Xmx384m",
-                    "-XX:+UseSerialGC",
-                    "-Dquarkus.http.port=" + port,
-                    "-jar",
-                    jar.toString()))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(ServiceJvm.environment());
     builder.environment().putAll(env);
     ServiceProcess service = new ServiceProcess(name, port, builder, log);
     service.launch();

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -29,6 +30,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,6 +77,7 @@ class BatchInputTest {
   @Inject Pool pool;
   @Inject MembershipCache cache;
   @Inject MeterRegistry registry;
+  @Inject KafkaClientService kafkaClients;
 
   @BeforeAll
   static void readMembership() {
@@ -281,6 +285,89 @@ class BatchInputTest {
     assertThat(storedRows(REDELIVER)).isEqualTo(rows); // not even rewritten (updatedAt)
     assertThat(historyCount(REDELIVER)).isEqualTo(history); // no history, no outbox messages
     assertThat(redisState(REDELIVER, profiles, List.of("d-pro", "d-orders"))).isEqualTo(redis);
+  }
+
+  /**
+   * While a batch waits (a row of its profile is locked), the channel's consumers fetch only a few
+   * polls ahead of it, not the whole backlog: every fetched record stays in memory until applied,
+   * and with the connector's default (128 polls requested per consumer) a backlog was read into the
+   * heap. Once the row is free, the whole backlog is applied.
+   */
+  @Test
+  void consumersFetchOnlyAFewPollsAheadOfABatchThatWaits() throws Exception {
+    Api.createSegment(BATCH, "b-held-done", "{\"event\":\"Held Done\"}");
+    String p = newProfile();
+    apply(List.of(change(BATCH, p, 1, "free"))); // the row to hold
+    int backlog = 10_000;
+    int maxPollRecords =
+        ConfigProvider.getConfig()
+            .getValue("mp.messaging.incoming.events-resolved.max.poll.records", Integer.class);
+    long before = fetched("events-resolved");
+    SqlConnection other = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+    try {
+      Transaction tx = other.begin().await().atMost(Duration.ofSeconds(10));
+      other
+          .preparedQuery("select key from profile_state where key = $1 for update")
+          .execute(Tuple.of(BATCH + ":" + p))
+          .await()
+          .atMost(Duration.ofSeconds(10));
+      List<ProducerRecord<String, String>> records = new ArrayList<>();
+      for (int i = 0; i < backlog - 1; i++) {
+        records.add(TestKafka.record(track(BATCH, p, "Held Page", Instant.now(), Map.of())));
+      }
+      records.add(TestKafka.record(track(BATCH, p, "Held Done", Instant.now(), Map.of())));
+      TestKafka.sendTogether(records); // one profile: one partition, one consumer
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  !query(
+                          "select query from pg_stat_activity where wait_event_type = 'Lock'"
+                              + " and query like '%from profile_state%'",
+                          Tuple.tuple())
+                      .isEmpty());
+      long[] last = {-1};
+      await() // until the consumers stop fetching (3 s without a new record)
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(3))
+          .until(
+              () -> {
+                long now = fetched("events-resolved");
+                boolean settled = now == last[0];
+                last[0] = now;
+                return settled;
+              });
+      // the waiting poll, one requested, the consumer's queue of two and one poll in flight
+      assertThat(last[0] - before)
+          .as("records fetched while the batch waits")
+          .isGreaterThan(0)
+          .isLessThanOrEqualTo(5L * maxPollRecords);
+      tx.rollback().await().atMost(Duration.ofSeconds(10));
+    } finally {
+      other.close().await().atMost(Duration.ofSeconds(10));
+    }
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .until(
+            () ->
+                TestKafka.membership(BATCH).stream().anyMatch(TestKafka.entered(p, "b-held-done")));
+    assertThat(fetched("events-resolved") - before).isGreaterThanOrEqualTo(backlog);
+  }
+
+  /**
+   * Records the Kafka consumers of {@code channel} have handed to the service so far: the sum of
+   * their positions (a position moves when a poll returns records).
+   */
+  private long fetched(String channel) {
+    Function<Consumer<Object, Object>, Long> positions =
+        consumer -> consumer.assignment().stream().mapToLong(consumer::position).sum();
+    long total = 0;
+    for (io.smallrye.reactive.messaging.kafka.KafkaConsumer<Object, Object> consumer :
+        kafkaClients.<Object, Object>getConsumers(channel)) {
+      total += consumer.runOnPollingThread(positions).await().atMost(Duration.ofSeconds(10));
+    }
+    return total;
   }
 
   /**
