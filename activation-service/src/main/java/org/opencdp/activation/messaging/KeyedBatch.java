@@ -83,12 +83,7 @@ public class KeyedBatch {
   public void process(ConsumerRecords<String, String> records, Filter filter, Handler handler) {
     Map<String, List<ConsumerRecord<String, String>>> byKey = new LinkedHashMap<>();
     for (ConsumerRecord<String, String> record : records) {
-      try {
-        if (!filter.wanted(record.value())) {
-          continue;
-        }
-      } catch (PoisonMessage poison) {
-        deadLetter(record, poison.getMessage());
+      if (!wanted(record, filter)) {
         continue;
       }
       byKey.computeIfAbsent(String.valueOf(record.key()), k -> new ArrayList<>()).add(record);
@@ -102,6 +97,30 @@ public class KeyedBatch {
           CompletableFuture.runAsync(() -> group.forEach(record -> one(record, handler)), pool));
     }
     CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
+  }
+
+  /**
+   * Whether the filter wants the record: a poison record is dead-lettered (not wanted), a failure
+   * of our infrastructure (a campaign cache reload) is retried like a handler's, then fails the
+   * batch.
+   */
+  private boolean wanted(ConsumerRecord<String, String> record, Filter filter) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return filter.wanted(record.value());
+      } catch (PoisonMessage poison) {
+        deadLetter(record, poison.getMessage());
+        return false;
+      } catch (RuntimeException e) {
+        if (attempt > INFRASTRUCTURE_RETRIES) {
+          Log.errorf(
+              "%s offset %d not filtered after %d attempts: %s",
+              record.topic(), record.offset(), attempt, e.getClass().getName());
+          throw e;
+        }
+        pause(attempt, e);
+      }
+    }
   }
 
   /** Reads one record; throws {@link PoisonMessage} for one that will never be readable. */
