@@ -9,12 +9,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import org.opencdp.contracts.CanonicalInstantDeserializer;
 import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.contracts.InstantJson;
 import org.opencdp.testsupport.KafkaResource;
 import org.opencdp.testsupport.MongoResource;
 
-/** The service's ObjectMapper reads instants with the shared fast path, and reads them right. */
+/** The service's ObjectMapper reads and writes instants with the shared fast path, and right. */
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(MongoResource.class)
 @QuarkusTest
@@ -22,12 +22,14 @@ class JsonInstantsTest {
   @Inject ObjectMapper json;
 
   @Test
-  void instantsAreReadByTheCanonicalInstantDeserializer() throws Exception {
+  void instantsAreReadAndWrittenThroughInstantJson() throws Exception {
     var context =
         ((DefaultDeserializationContext) json.getDeserializationContext())
             .createDummyInstance(json.getDeserializationConfig());
     assertThat(context.findRootValueDeserializer(json.constructType(Instant.class)))
-        .isInstanceOf(CanonicalInstantDeserializer.class);
+        .isInstanceOf(InstantJson.Reader.class);
+    assertThat(json.getSerializerProviderInstance().findValueSerializer(Instant.class))
+        .isInstanceOf(InstantJson.Writer.class);
 
     EventEnvelope event =
         Events.track(

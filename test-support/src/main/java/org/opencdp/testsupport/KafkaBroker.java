@@ -38,9 +38,43 @@ public final class KafkaBroker implements AutoCloseable {
     this.config = dataDir.resolve("server.properties");
   }
 
-  /** Formats a fresh data directory and starts the broker on free ports. */
+  /**
+   * Formats a fresh data directory and starts the broker on free ports. A free port can be taken by
+   * another process before the broker binds it (several builds on one machine); a broker that exits
+   * while starting is therefore tried again, twice, on new ports and an emptied data directory.
+   */
   public static KafkaBroker startNew(Path dataDir) {
-    return startNew(dataDir, FreePorts.next());
+    return startNew(dataDir, FreePorts::next);
+  }
+
+  static KafkaBroker startNew(Path dataDir, java.util.function.IntSupplier clientPorts) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startNew(dataDir, clientPorts.getAsInt());
+      } catch (BrokerExited exited) {
+        if (attempt == 3) {
+          throw exited;
+        }
+        deleteLogDirectory(dataDir.resolve("logs"));
+      }
+    }
+  }
+
+  /** The broker process ended before it answered. */
+  static final class BrokerExited extends IllegalStateException {
+    BrokerExited(String message) {
+      super(message);
+    }
+  }
+
+  private static void deleteLogDirectory(Path logs) {
+    try (var paths = Files.walk(logs)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.nio.file.NoSuchFileException gone) {
+      // nothing was written
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Formats a fresh data directory and starts the broker on the given client port. */
@@ -193,7 +227,7 @@ public final class KafkaBroker implements AutoCloseable {
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("kafka broker exited, see " + log);
+        throw new BrokerExited("kafka broker exited, see " + log);
       }
       try (Admin client = Admin.create(admin)) {
         client.describeCluster().nodes().get(3, TimeUnit.SECONDS);
