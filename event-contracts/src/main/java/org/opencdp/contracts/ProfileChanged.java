@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Published by the profile-service on {@link Topics#PROFILES_CHANGED} after a profile write, keyed
- * by workspace + profile id. It carries the profile's current state so that segmentation and
- * activation can evaluate it without calling back, and the names of the fields that changed so that
- * they re-evaluate only what depends on them ({@code traits.plan}, {@code computed.orders_30d},
- * {@code consent.marketing}, {@code events.Order Completed}, {@code identifiers}, {@code deleted}).
+ * Published by the profile-service on {@link Topics#PROFILES_CHANGED} after a profile write that
+ * changed one of the fields it carries, keyed by workspace + profile id. It carries the profile's
+ * current state so that segmentation and activation can evaluate it without calling back, and the
+ * names of the fields that changed so that they re-evaluate only what depends on them ({@code
+ * traits.plan}, {@code computed.orders_30d}, {@code consent.marketing}, {@code identifiers}, {@code
+ * suppressed}, {@code deleted}). Events are not named: they are on {@link Topics#EVENTS_RESOLVED},
+ * and an event that changes none of these fields causes no ProfileChanged.
  *
  * @param version the profile document version after the write; consumers ignore older versions
  * @param deleted true when the profile was erased (privacy delete) or merged away

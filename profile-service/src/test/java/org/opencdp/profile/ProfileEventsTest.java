@@ -80,11 +80,50 @@ class ProfileEventsTest {
     ProfileChanged changed =
         TestKafka.awaitProfileChanged(
             WS, profileId, c -> c.changedFields().contains("traits.plan"));
-    assertThat(changed.changedFields()).contains("traits.plan", "identifiers", "events.identify");
+    assertThat(changed.changedFields()).containsExactlyInAnyOrder("traits.plan", "identifiers");
     assertThat(changed.traits()).containsEntry("plan", "free");
     assertThat(changed.causingEventKey()).isEqualTo(identify.eventKey());
     assertThat(changed.version()).isPositive();
     assertThat(changed.deleted()).isFalse();
+  }
+
+  @Test
+  void anEventThatChangesNothingConsumersSeePublishesNoProfileChangedAndLeavesNoOutbox() {
+    String profileId = Events.newProfileId();
+    TestKafka.send(Events.identify(WS, profileId, "u-" + profileId, base, Map.of("plan", "free")));
+    TestKafka.awaitProfileChanged(WS, profileId, c -> c.changedFields().contains("traits.plan"));
+    EventEnvelope viewed =
+        Events.track(WS, profileId, "u-" + profileId, "Page Viewed", base.plusSeconds(1), Map.of());
+    TestKafka.send(viewed);
+    awaitEvents(WS, profileId, 2);
+    // a later trait change: once its ProfileChanged is on the topic, the track event's would be too
+    TestKafka.send(
+        Events.identify(WS, profileId, "u-" + profileId, base.plusSeconds(2), Map.of("m", 1)));
+    TestKafka.awaitProfileChanged(WS, profileId, c -> c.changedFields().contains("traits.m"));
+
+    List<ProfileChanged> changes = TestKafka.profileChanges(WS, profileId);
+    assertThat(changes).hasSize(2);
+    assertThat(changes)
+        .noneMatch(c -> viewed.eventKey().equals(c.causingEventKey()))
+        .allMatch(c -> c.changedFields().stream().noneMatch(f -> f.startsWith("events.")));
+    org.bson.Document stored =
+        mongo
+            .getDatabase("cdp")
+            .getCollection("profiles")
+            .find(new org.bson.Document("_id", WS + ":" + profileId))
+            .first();
+    assertThat(stored).isNotNull();
+    assertThat(((Number) stored.get("eventCount")).intValue()).isEqualTo(3);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                !mongo
+                    .getDatabase("cdp")
+                    .getCollection("profiles")
+                    .find(new org.bson.Document("_id", WS + ":" + profileId))
+                    .first()
+                    .containsKey("outbox"));
   }
 
   @Test

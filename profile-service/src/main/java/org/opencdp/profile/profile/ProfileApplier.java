@@ -32,14 +32,6 @@ public final class ProfileApplier {
     return event.receivedAt() != null ? event.receivedAt() : fallback;
   }
 
-  /** Field names for {@link org.opencdp.contracts.ProfileChanged#changedFields()}. */
-  public static String eventField(EventEnvelope event) {
-    if (event.type() == EventType.TRACK && event.event() != null) {
-      return "events." + event.event();
-    }
-    return "events." + (event.type() == null ? "unknown" : event.type().wireName());
-  }
-
   /**
    * Applies one event. With {@code record}, every change is noted in the profile's outbox (changed
    * fields, audit entries, new identifiers).
@@ -102,7 +94,9 @@ public final class ProfileApplier {
         ComputedTraits.evaluate(profile.computedStates, definitions, now);
     if (record) {
       diffComputed(profile.computed, computed, out);
-      out.changedFields.add(eventField(event));
+      // The event itself is not a changed field: it is on cdp.events.resolved for whoever needs
+      // it, so a profile that only gained timeline entries publishes no ProfileChanged and keeps
+      // no outbox to clear.
       out.causingEventKey = eventKey;
     }
     profile.computed.clear();
