@@ -19,12 +19,14 @@ import java.util.Map;
 import java.util.UUID;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.IdentityChange;
 import org.opencdp.contracts.PrivacyRequest;
 import org.opencdp.contracts.PrivacyStatus;
 import org.opencdp.contracts.SegmentMembershipChanged;
 import org.opencdp.contracts.Topics;
 import org.opencdp.profile.config.Collections;
+import org.opencdp.profile.privacy.PrivacyRequestStore;
 import org.opencdp.profile.profile.ErasureTombstones;
 import org.opencdp.testsupport.KafkaResource;
 import org.opencdp.testsupport.MongoResource;
@@ -40,6 +42,7 @@ class PrivacyTest {
   @Inject MongoClient mongo;
   @Inject ErasureTombstones tombstones;
   @Inject TestClock clock;
+  @Inject PrivacyRequestStore requests;
 
   private String person(String email) {
     String profileId = Events.newProfileId();
@@ -209,6 +212,91 @@ class PrivacyTest {
         }
       }
     }
+  }
+
+  @Test
+  void aRequestThatCannotBeCarriedOutIsAnsweredFailedAndTheRequestEndsFailed() {
+    String profileId = Events.newProfileId();
+    String email = "unreadable-" + UUID.randomUUID() + "@example.com";
+    // a profile document this service cannot read: every attempt fails in the store layer
+    var profiles = mongo.getDatabase("cdp").getCollection(Collections.PROFILES);
+    Document unreadable =
+        new Document("_id", WS + ":" + profileId)
+            .append("workspaceId", WS)
+            .append("profileId", profileId)
+            .append("version", "not a number");
+    profiles.insertOne(unreadable);
+    try {
+      PrivacyRequest request =
+          new PrivacyRequest(
+              UUID.randomUUID().toString(),
+              WS,
+              PrivacyRequest.Kind.SUPPRESS,
+              profileId,
+              List.of(new Identifier("email", email)),
+              Instant.now());
+      requests.create(request).await().atMost(Duration.ofSeconds(10));
+      TestKafka.send(Topics.PRIVACY_REQUESTS, request.partitionKey(), TestKafka.write(request));
+
+      PrivacyStatus answer = awaitOwnAnswer(request.requestId());
+      assertThat(answer.state()).isEqualTo(PrivacyStatus.State.FAILED);
+      assertThat(answer.detail())
+          .contains("ClassCastException", "sending it again retries it")
+          .doesNotContain(profileId, email);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  as(WS)
+                      .get("/v1/privacy-requests/" + request.requestId())
+                      .then()
+                      .body("services.profile-service", equalTo("FAILED"))
+                      .body("status", equalTo("FAILED")));
+      assertThat(TestKafka.readAll(Topics.PRIVACY_REQUESTS + ".dlq"))
+          .as("answered, so not dead-lettered")
+          .noneMatch(r -> r.value().contains(request.requestId()));
+    } finally {
+      profiles.deleteOne(new Document("_id", unreadable.get("_id")));
+    }
+  }
+
+  @Test
+  void aRequestWithoutKindIsAnsweredFailedAndAnUnreadableOneIsDeadLettered() {
+    PrivacyRequest incomplete =
+        new PrivacyRequest(
+            UUID.randomUUID().toString(),
+            WS,
+            null,
+            Events.newProfileId(),
+            List.of(),
+            Instant.now());
+    TestKafka.send(Topics.PRIVACY_REQUESTS, incomplete.partitionKey(), TestKafka.write(incomplete));
+    PrivacyStatus answer = awaitOwnAnswer(incomplete.requestId());
+    assertThat(answer.state()).isEqualTo(PrivacyStatus.State.FAILED);
+    assertThat(answer.detail()).isEqualTo("request without profileId or kind");
+
+    String garbage = "not json " + UUID.randomUUID();
+    TestKafka.send(Topics.PRIVACY_REQUESTS, WS + ":x", garbage);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                TestKafka.readAll(Topics.PRIVACY_REQUESTS + ".dlq").stream()
+                    .anyMatch(r -> r.value().equals(garbage)));
+  }
+
+  private static PrivacyStatus awaitOwnAnswer(String requestId) {
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                TestKafka.readAll(PrivacyStatus.TOPIC).stream()
+                    .map(r -> read(r.value(), PrivacyStatus.class))
+                    .filter(s -> requestId.equals(s.requestId()))
+                    .filter(s -> "profile-service".equals(s.service()))
+                    .findFirst(),
+            java.util.Optional::isPresent)
+        .orElseThrow();
   }
 
   @Test

@@ -109,6 +109,13 @@ public interface ProfileConfig {
      */
     @WithDefault("30d")
     Duration tombstoneTtl();
+
+    /**
+     * Attempts of this service's part of a request (store or broker down) before it answers FAILED,
+     * with the consumers' back-off.
+     */
+    @WithDefault("10")
+    int maxRetries();
   }
 
   interface Api {

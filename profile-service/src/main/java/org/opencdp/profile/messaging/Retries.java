@@ -9,6 +9,13 @@ final class Retries {
   private Retries() {}
 
   static Uni<Void> transient_(Uni<Void> work, int maxRetries) {
+    return withBackOff(work, maxRetries)
+        .onFailure()
+        .invoke(failure -> Log.errorf("message dead-lettered: %s", describe(failure)));
+  }
+
+  /** {@code work} retried unless poison; fails with the last failure when the retries are spent. */
+  static <T> Uni<T> withBackOff(Uni<T> work, int maxRetries) {
     return work.onFailure(failure -> !(failure instanceof PoisonMessage))
         .invoke(
             failure ->
@@ -16,9 +23,7 @@ final class Retries {
         .onFailure(failure -> !(failure instanceof PoisonMessage))
         .retry()
         .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(10))
-        .atMost(maxRetries)
-        .onFailure()
-        .invoke(failure -> Log.errorf("message dead-lettered: %s", describe(failure)));
+        .atMost(maxRetries);
   }
 
   static String describe(Throwable failure) {

@@ -93,14 +93,11 @@ public class PrivacyService {
             });
   }
 
-  /** This service's part of a request, then its answer on the status topic. */
+  /**
+   * This service's part of a request (the caller answers with {@link #answer}). Every part is
+   * idempotent, so a failed attempt can be carried out again.
+   */
   public Uni<Void> carryOut(PrivacyRequest request) {
-    if (request.requestId() == null
-        || request.workspaceId() == null
-        || request.profileId() == null
-        || request.kind() == null) {
-      throw new org.opencdp.profile.messaging.PoisonMessage("privacy request without ids or kind");
-    }
     Uni<Void> work =
         switch (request.kind()) {
           case DELETE -> erasure.erase(request.workspaceId(), request.profileId());
@@ -108,14 +105,23 @@ public class PrivacyService {
           case SUPPRESS -> erasure.suppress(request.workspaceId(), request.profileId());
         };
     return work.invoke(
-            () ->
-                Log.infof(
-                    "privacy request %s (%s) carried out", request.requestId(), request.kind()))
-        .chain(
-            () ->
-                publisher.privacyStatus(
-                    PrivacyStatus.answer(
-                        request, SERVICE_NAME, PrivacyStatus.State.DONE, null, clock.instant())));
+        () ->
+            Log.infof("privacy request %s (%s) carried out", request.requestId(), request.kind()));
+  }
+
+  /** This service's answer to {@code request} on the status topic; completes on Kafka's ack. */
+  public Uni<Void> answer(PrivacyStatus status) {
+    return publisher.privacyStatus(status);
+  }
+
+  /** DONE, or FAILED with {@code detail} (never personal data), as this service, now. */
+  public PrivacyStatus status(PrivacyRequest request, PrivacyStatus.State state, String detail) {
+    return PrivacyStatus.answer(request, SERVICE_NAME, state, detail, clock.instant());
+  }
+
+  /** FAILED after the retries: names the failure's type only (its message may quote data). */
+  public PrivacyStatus failed(PrivacyRequest request, Throwable failure) {
+    return PrivacyStatus.failed(request, SERVICE_NAME, failure, clock.instant());
   }
 
   /**
