@@ -24,6 +24,7 @@ import org.apache.kafka.common.Uuid;
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  private static final int LOG_LINES_IN_FAILURES = 40;
 
   private final Path dataDir;
   private final int port;
@@ -227,7 +228,7 @@ public final class KafkaBroker implements AutoCloseable {
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new BrokerExited("kafka broker exited, see " + log);
+        throw new BrokerExited("kafka broker exited, see " + log + lastLines(log));
       }
       try (Admin client = Admin.create(admin)) {
         client.describeCluster().nodes().get(3, TimeUnit.SECONDS);
@@ -236,7 +237,26 @@ public final class KafkaBroker implements AutoCloseable {
         sleep(200);
       }
     }
-    throw new IllegalStateException("kafka broker not ready in " + READY_TIMEOUT + ", see " + log);
+    throw new IllegalStateException(
+        "kafka broker not ready in " + READY_TIMEOUT + ", see " + log + lastLines(log));
+  }
+
+  /**
+   * The end of the broker's log (its WARN and ERROR lines and their causes, without stack frames),
+   * so that a failure in CI says why without anyone having to fetch the file.
+   */
+  static String lastLines(Path log) {
+    try {
+      List<String> lines =
+          Files.readAllLines(log).stream()
+              .filter(line -> !line.matches("\\s+(at |\\.\\.\\. ).*"))
+              .toList();
+      List<String> tail =
+          lines.subList(Math.max(0, lines.size() - LOG_LINES_IN_FAILURES), lines.size());
+      return tail.isEmpty() ? "" : "; its last lines:\n" + String.join("\n", tail);
+    } catch (IOException | java.io.UncheckedIOException unreadable) {
+      return "";
+    }
   }
 
   private static void sleep(long millis) {
@@ -248,10 +268,11 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * This JVM's classpath without the SLF4J binding to JBoss LogManager (Quarkus's), so SLF4J falls
-   * back to its no-op logger. Bound but unconfigured in the broker's JVM, JBoss LogManager had
-   * every TRACE/DEBUG message built (a JSON rendering of each request among them) and then
-   * discarded: about 5x the broker CPU per produced record, and nothing reached broker.log anyway.
+   * This JVM's classpath without the SLF4J binding to JBoss LogManager (Quarkus's). Bound but
+   * unconfigured in the broker's JVM, JBoss LogManager had every TRACE/DEBUG message built (a JSON
+   * rendering of each request among them) and then discarded: about 5x the broker CPU per produced
+   * record, and nothing reached broker.log anyway. The broker logs through {@link BrokerLogging}
+   * instead (WARN and above).
    */
   private static String brokerClassPath() {
     return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
@@ -265,6 +286,13 @@ public final class KafkaBroker implements AutoCloseable {
     command.add("-cp");
     command.add(brokerClassPath());
     command.add("-Djava.awt.headless=true");
+    command.add("-Dslf4j.provider=" + BrokerLogging.class.getName());
+    command.add("-Dslf4j.internal.verbosity=WARN"); // not SLF4J's own line naming the provider
+    command.add(
+        "-D"
+            + BrokerLogging.LEVEL_PROPERTY
+            + "="
+            + System.getProperty(BrokerLogging.LEVEL_PROPERTY, "WARN"));
     command.addAll(List.of(args));
     return new Launch(new ProcessBuilder(command));
   }
