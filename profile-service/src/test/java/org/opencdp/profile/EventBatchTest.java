@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.EventEnvelope;
@@ -160,5 +161,46 @@ class EventBatchTest {
     as(WS).get("/v1/profiles/email:" + email("u-" + profileId)).then().statusCode(200);
     assertThat(TestKafka.awaitProfileChanged(WS, profileId, c -> c.changedFields().size() > 0))
         .isNotNull();
+  }
+
+  @Test
+  void aTrackEventOnAnExistingProfileWritesOnlyWhatChanged() {
+    String profileId = Events.newProfileId();
+    String user = "u-" + profileId;
+    batch.apply(parsed(history(profileId))).await().atMost(Duration.ofSeconds(30));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> stored(profileId).get("outbox") == null);
+    Document before = stored(profileId);
+    List<ProfileEvents.Parsed> track = parsed(List.of(track(profileId, user, 9, 7)));
+
+    StoreCommands.captureProfileUpdates();
+    batch.apply(track).await().atMost(Duration.ofSeconds(30));
+    List<BsonDocument> updates = StoreCommands.capturedProfileUpdates();
+
+    // one update statement, not a replacement: only what the event changed is sent
+    assertThat(updates).hasSize(1);
+    BsonDocument u = updates.get(0).getDocument("u");
+    assertThat(u.keySet()).allMatch(k -> k.startsWith("$"));
+    assertThat(u.getDocument("$set").keySet())
+        .contains("version", "lastSeen", "eventCount")
+        .doesNotContain("traits", "identifiers", "consent", "firstSeen", "workspaceId");
+    assertThat(u.getDocument("$push").getDocument("recent").getArray("$each"))
+        .extracting(v -> v.asString().getValue())
+        .containsExactly(track.get(0).key());
+    // and the stored document is the one a whole write would have left
+    Document after = stored(profileId);
+    assertThat(after.get("version", Number.class).longValue())
+        .isEqualTo(before.get("version", Number.class).longValue() + 1);
+    assertThat(after.get("eventCount", Number.class).longValue())
+        .isEqualTo(before.get("eventCount", Number.class).longValue() + 1);
+    assertThat(after.get("traits")).isEqualTo(before.get("traits"));
+    assertThat(after.get("identifiers")).isEqualTo(before.get("identifiers"));
+    List<String> recent = new ArrayList<>(before.getList("recent", String.class));
+    recent.add(track.get(0).key());
+    assertThat(after.getList("recent", String.class)).isEqualTo(recent);
+    assertThat(as(WS).get("/v1/profiles/" + profileId).jsonPath().getMap("traits"))
+        .containsEntry("plan", "pro")
+        .containsEntry("city", "Paris");
   }
 }

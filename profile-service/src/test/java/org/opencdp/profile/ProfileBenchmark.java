@@ -70,6 +70,15 @@ class ProfileBenchmark {
       Boolean.parseBoolean(System.getProperty("benchmark.lookups", "true"));
 
   private static final int WARMUP_EVENTS = Integer.getInteger("benchmark.warmup-events", 5_000);
+
+  /**
+   * {@code half-identify} (default): every other event an identify with a trait change. {@code
+   * track}: only {@code Bench Load} track events with three scalar properties, the whole-platform
+   * benchmark's load (docs/benchmarks.md).
+   */
+  private static final boolean ONLY_TRACK =
+      "track".equals(System.getProperty("benchmark.event-mix", "half-identify"));
+
   private static final int SEED_THREADS =
       Integer.getInteger("benchmark.seed-clients", Runtime.getRuntime().availableProcessors());
 
@@ -424,10 +433,17 @@ class ProfileBenchmark {
       double cpuMs = (processCpuNanos() - cpuStart) / 1e6;
       double applied = applied() - before;
       line(
-          "events: %,d resolved events (half identify with a trait change, half track) applied in"
+          "events: %,d resolved events (%s) applied in"
               + " %.1f s: %,.0f events/s (%.0f applied), process CPU %.3f ms per applied event"
               + " (service, in-process store and the producer)",
-          EVENTS, seconds, applied / seconds, applied, cpuMs / Math.max(1, applied));
+          EVENTS,
+          ONLY_TRACK
+              ? "Bench Load track events, 3 properties"
+              : "half identify with a trait change, half track",
+          seconds,
+          applied / seconds,
+          applied,
+          cpuMs / Math.max(1, applied));
       line(
           "  process CPU per applied event by thread group (/proc, 10 ms ticks): %s",
           ThreadCpu.perOperation(threadsBefore, ThreadCpu.byGroup(), Math.max(1, applied)));
@@ -447,16 +463,28 @@ class ProfileBenchmark {
       int n = offset + k;
       int i = ThreadLocalRandom.current().nextInt(PROFILES);
       EventEnvelope e =
-          n % 2 == 0
-              ? Events.identify(
-                  WS, profileId(i), "user-" + i, now.plusMillis(n), Map.of("plan", "p" + (n % 7)))
-              : Events.track(
+          ONLY_TRACK
+              ? Events.track(
                   WS,
                   profileId(i),
                   "user-" + i,
-                  "Order Completed",
+                  "Bench Load",
                   now.plusMillis(n),
-                  Map.of("revenue", n % 100));
+                  Map.of("step", n, "variant", "v" + (n % 3), "ok", n % 2 == 0))
+              : n % 2 == 0
+                  ? Events.identify(
+                      WS,
+                      profileId(i),
+                      "user-" + i,
+                      now.plusMillis(n),
+                      Map.of("plan", "p" + (n % 7)))
+                  : Events.track(
+                      WS,
+                      profileId(i),
+                      "user-" + i,
+                      "Order Completed",
+                      now.plusMillis(n),
+                      Map.of("revenue", n % 100));
       producer.send(
           new ProducerRecord<>(
               Topics.EVENTS_RESOLVED, WS + ":" + profileId(i), TestKafka.write(e)));

@@ -2,9 +2,11 @@ package org.opencdp.profile;
 
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import org.bson.BsonDocument;
 
@@ -17,6 +19,11 @@ import org.bson.BsonDocument;
 public class StoreCommands implements CommandListener {
   private static final Map<String, LongAdder> COMMANDS = new ConcurrentHashMap<>();
   private static final Map<String, LongAdder> DOCUMENTS = new ConcurrentHashMap<>();
+
+  /** Update statements sent to {@code profiles} while a test captures them (off otherwise). */
+  private static final List<BsonDocument> PROFILE_UPDATES = new CopyOnWriteArrayList<>();
+
+  private static volatile boolean captureProfileUpdates;
 
   @Override
   public void commandStarted(CommandStartedEvent event) {
@@ -32,6 +39,23 @@ public class StoreCommands implements CommandListener {
     if (documents > 0) {
       DOCUMENTS.computeIfAbsent(name, n -> new LongAdder()).add(documents);
     }
+    if (captureProfileUpdates
+        && "update".equals(name)
+        && "profiles".equals(command.getString("update").getValue())) {
+      command.getArray("updates").forEach(u -> PROFILE_UPDATES.add(u.asDocument().clone()));
+    }
+  }
+
+  /** Starts capturing the update statements sent to {@code profiles}, from none. */
+  static void captureProfileUpdates() {
+    PROFILE_UPDATES.clear();
+    captureProfileUpdates = true;
+  }
+
+  /** The update statements ({@code q}, {@code u}) captured since {@link #captureProfileUpdates}. */
+  static List<BsonDocument> capturedProfileUpdates() {
+    captureProfileUpdates = false;
+    return List.copyOf(PROFILE_UPDATES);
   }
 
   /** Commands by name, and their statements by command name, since the start. */

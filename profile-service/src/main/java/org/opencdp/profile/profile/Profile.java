@@ -57,6 +57,12 @@ public final class Profile {
    */
   final Map<String, Object> storedForms = new java.util.HashMap<>();
 
+  /**
+   * The document as stored at {@link #version} (read for writing, or last written), so that the
+   * next write sends only what changed ({@link DocumentDiff}); null for a profile never stored.
+   */
+  org.bson.Document storedDocument;
+
   public Profile(String workspaceId, String profileId) {
     this.workspaceId = workspaceId;
     this.profileId = profileId;

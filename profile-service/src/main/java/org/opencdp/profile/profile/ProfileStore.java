@@ -42,6 +42,7 @@ public class ProfileStore {
   /** A profile read for writing: without the store work this instance already carried out. */
   private Profile forWrite(Document doc) {
     Profile p = documents.fromDocument(doc);
+    p.storedDocument = doc;
     storeWorkDone.dropDone(p);
     return p;
   }
@@ -70,18 +71,40 @@ public class ProfileStore {
               .map(r -> true)
               .onFailure(ProfileStore::isDuplicateKey)
               .recoverWithItem(false);
-    } else {
+    } else if (profile.storedDocument == null) {
       write =
           profiles
               .replaceOne(versioned(doc.get("_id"), profile.version), doc)
+              .map(r -> r.getMatchedCount() == 1);
+    } else {
+      write =
+          profiles
+              .updateOne(
+                  versioned(doc.get("_id"), profile.version),
+                  DocumentDiff.update(profile.storedDocument, doc))
               .map(r -> r.getMatchedCount() == 1);
     }
     return write.invoke(
         saved -> {
           if (saved) {
             profile.version = next;
+            profile.storedDocument = doc;
           }
         });
+  }
+
+  /**
+   * The write of a profile read at {@code profile.version}: an insert for a new one, else only what
+   * changed since it was read ({@link DocumentDiff}), under the version check.
+   */
+  private static WriteModel<Document> write(Profile profile, Document doc) {
+    if (profile.version == 0) {
+      return new InsertOneModel<>(doc);
+    }
+    Document filter = versioned(doc.get("_id"), profile.version);
+    return profile.storedDocument == null
+        ? new ReplaceOneModel<>(filter, doc)
+        : new UpdateOneModel<>(filter, DocumentDiff.update(profile.storedDocument, doc));
   }
 
   /**
@@ -127,30 +150,31 @@ public class ProfileStore {
       return Uni.createFrom().item(Set.of());
     }
     List<WriteModel<Document>> writes = new ArrayList<>();
+    List<Document> docs = new ArrayList<>();
     for (Profile profile : batch) {
       Document doc = documents.toDocument(profile, profile.version + 1);
-      writes.add(
-          profile.version == 0
-              ? new InsertOneModel<>(doc)
-              : new ReplaceOneModel<>(versioned(doc.get("_id"), profile.version), doc));
+      docs.add(doc);
+      writes.add(write(profile, doc));
     }
     return profiles
         .bulkWrite(writes, new BulkWriteOptions().ordered(false))
         .chain(
             result -> {
               if (result.getInsertedCount() + result.getMatchedCount() == writes.size()) {
-                // every insert acknowledged, every versioned replace matched: no read needed
-                batch.forEach(p -> p.version = p.version + 1);
+                // every insert acknowledged, every versioned write matched: no read needed
+                for (int i = 0; i < batch.size(); i++) {
+                  landed(batch.get(i), docs.get(i));
+                }
                 return Uni.createFrom().item(Set.<String>of());
               }
-              return landed(batch, List.of());
+              return landed(batch, docs, List.of());
             })
         .onFailure(MongoBulkWriteException.class)
         .recoverWithUni(
             failure -> {
               List<BulkWriteError> errors = ((MongoBulkWriteException) failure).getWriteErrors();
               return errors.stream().allMatch(e -> e.getCategory() == ErrorCategory.DUPLICATE_KEY)
-                  ? landed(batch, errors)
+                  ? landed(batch, docs, errors)
                   : Uni.createFrom().failure(failure);
             });
   }
@@ -159,7 +183,8 @@ public class ProfileStore {
    * Which writes of a bulk landed: an insert that hit a duplicate key did not; a replace did if the
    * stored version is the one written. Landed profiles take their new version.
    */
-  private Uni<Set<String>> landed(List<Profile> batch, List<BulkWriteError> errors) {
+  private Uni<Set<String>> landed(
+      List<Profile> batch, List<Document> docs, List<BulkWriteError> errors) {
     Set<String> lost = new HashSet<>();
     errors.forEach(e -> lost.add(batch.get(e.getIndex()).profileId));
     List<Object> ids = new ArrayList<>();
@@ -172,19 +197,25 @@ public class ProfileStore {
         .asMap(d -> d.getString("_id"), d -> d)
         .map(
             stored -> {
-              for (Profile p : batch) {
+              for (int i = 0; i < batch.size(); i++) {
+                Profile p = batch.get(i);
                 if (lost.contains(p.profileId)) {
                   continue;
                 }
                 Document doc = stored.get(ProfileDocuments.id(p.workspaceId, p.profileId));
                 if (doc != null && isOurs(doc, p)) {
-                  p.version = p.version + 1;
+                  landed(p, docs.get(i));
                 } else {
                   lost.add(p.profileId);
                 }
               }
               return lost;
             });
+  }
+
+  private static void landed(Profile p, Document written) {
+    p.version = p.version + 1;
+    p.storedDocument = written;
   }
 
   /** The stored document is the one we wrote: our version, and our last event key. */
