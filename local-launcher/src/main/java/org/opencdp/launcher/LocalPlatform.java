@@ -63,6 +63,7 @@ public final class LocalPlatform implements AutoCloseable {
   private KafkaBroker kafka;
   private RedisServer redis;
   private MongoWireServer mongo;
+  private OrphanWatchdog watchdog;
 
   private LocalPlatform(
       Path repository, Path state, List<Workspace> workspaces, boolean freePorts) {
@@ -114,13 +115,21 @@ public final class LocalPlatform implements AutoCloseable {
     wipe(state);
     Path logs = Files.createDirectories(state.resolve("logs"));
     say("Starting infrastructure (state and logs in " + state + ")");
+    watchdog = OrphanWatchdog.start();
 
     kafka = keep(KafkaBroker.startNew(state.resolve("kafka")));
     createTopics(kafka.bootstrapServers());
     PostgresServer postgres =
         keep(PostgresServer.start(state.resolve("postgres"), FreePorts.next()));
+    // SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for every client to disconnect)
+    watchdog.watch(postgres.postmaster(), "INT");
     DATABASES.forEach(postgres::createDatabase);
     redis = keep(RedisServer.start(FreePorts.next()));
+    redis
+        .process()
+        .ifPresentOrElse(
+            process -> watchdog.watch(process, "TERM"),
+            () -> say("  (Redis process not found: it outlives a kill -9 of the launcher)"));
     mongo = keep(MongoWireServer.start(FreePorts.next()));
     say("  Kafka            " + kafka.bootstrapServers());
     say("  PostgreSQL       127.0.0.1:" + postgres.port() + " (databases " + DATABASES + ")");
@@ -161,7 +170,8 @@ public final class LocalPlatform implements AutoCloseable {
         env.put("CDP_GATEWAY_ADMIN_TOKEN_SHA256", Sha256.hex(ADMIN_TOKEN));
       }
       int port = freePorts ? FreePorts.next() : spec.port();
-      services.add(ServiceProcess.start(repository, spec.name(), port, spec.heapMiB(), env, logs));
+      services.add(
+          ServiceProcess.start(repository, spec.name(), port, spec.heapMiB(), env, logs, watchdog));
     }
     services.parallelStream().forEach(service -> service.awaitReady(READY_TIMEOUT));
     for (ServiceProcess service : services) {
@@ -280,7 +290,10 @@ public final class LocalPlatform implements AutoCloseable {
     return server;
   }
 
-  /** Stops services, then infrastructure; safe to call twice (close and the shutdown hook). */
+  /**
+   * Stops services, then infrastructure; safe to call twice (close and the shutdown hook). If the
+   * launcher dies without getting here, {@link OrphanWatchdog} ends what it started.
+   */
   public synchronized void stop() {
     services.forEach(ServiceProcess::stop);
     services.clear();
@@ -292,6 +305,10 @@ public final class LocalPlatform implements AutoCloseable {
       }
     }
     infrastructure.clear();
+    if (watchdog != null) {
+      watchdog.close(); // everything is stopped: the watchdog has nothing left to do
+      watchdog = null;
+    }
   }
 
   private static void wipe(Path dir) throws IOException {

@@ -26,17 +26,26 @@ public final class ServiceProcess {
   private final int port;
   private final ProcessBuilder builder;
   private final Path log;
+  private final OrphanWatchdog watchdog;
   private Process process;
 
-  private ServiceProcess(String name, int port, ProcessBuilder builder, Path log) {
+  private ServiceProcess(
+      String name, int port, ProcessBuilder builder, Path log, OrphanWatchdog watchdog) {
     this.name = name;
     this.port = port;
     this.builder = builder;
     this.log = log;
+    this.watchdog = watchdog;
   }
 
   static ServiceProcess start(
-      Path repository, String name, int port, int heapMiB, Map<String, String> env, Path logDir) {
+      Path repository,
+      String name,
+      int port,
+      int heapMiB,
+      Map<String, String> env,
+      Path logDir,
+      OrphanWatchdog watchdog) {
     Path jar = repository.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build first (mvn -DskipTests install)");
@@ -52,17 +61,25 @@ public final class ServiceProcess {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(ServiceJvm.environment());
     builder.environment().putAll(env);
-    ServiceProcess service = new ServiceProcess(name, port, builder, log);
+    return launch(name, port, builder, log, watchdog);
+  }
+
+  /** Runs {@code builder}'s command as the service (tests run a stand-in command). */
+  static ServiceProcess launch(
+      String name, int port, ProcessBuilder builder, Path log, OrphanWatchdog watchdog) {
+    ServiceProcess service = new ServiceProcess(name, port, builder, log, watchdog);
     service.launch();
     return service;
   }
 
+  /** Starts the JVM; the watchdog ends it if the launcher dies without stopping it. */
   private synchronized void launch() {
     try {
       process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);
     }
+    watchdog.watch(process.toHandle(), "TERM");
   }
 
   public String name() {

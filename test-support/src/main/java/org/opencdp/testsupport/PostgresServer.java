@@ -3,6 +3,7 @@ package org.opencdp.testsupport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -59,6 +60,21 @@ public final class PostgresServer implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name, e);
+    }
+  }
+
+  /**
+   * The postmaster. pg_ctl starts it in its own session, so it is not a child of this JVM and
+   * survives it unless someone ends it; its pid is the first line of {@code postmaster.pid}.
+   */
+  public ProcessHandle postmaster() {
+    try {
+      long pid =
+          Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+      return ProcessHandle.of(pid)
+          .orElseThrow(() -> new IllegalStateException("PostgreSQL postmaster " + pid + " gone"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read postmaster.pid", e);
     }
   }
 
