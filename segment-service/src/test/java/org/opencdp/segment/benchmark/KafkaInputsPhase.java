@@ -128,13 +128,14 @@ final class KafkaInputsPhase {
       line.accept(
           String.format(
               java.util.Locale.ROOT,
-              "kafka inputs (%d resolved events + %d profile changes over %d profiles, 100 segments;"
+              "kafka inputs (%d resolved %s events + %d profile changes over %d profiles, 100 segments;"
                   + " load average before: %s): applied in %.1f s = %.0f inputs/s;"
                   + " CPU per input: JVM %.3f ms, PostgreSQL %.3f ms, Redis %.3f ms"
                   + " (total %.1f s, %.1f s, %.1f s); %d membership changes written;"
                   + " dead-lettered: %d; %s; Kafka consumers: %s; JVM memory: %s;"
                   + " load average after: %s",
               sent / 2,
+              SegmentBenchmark.BENCH_LOAD ? "'Bench Load'" : "page/order",
               sent / 2,
               profiles,
               load,
@@ -213,6 +214,17 @@ final class KafkaInputsPhase {
   }
 
   private EventEnvelope event(int n, Instant at) {
+    if (SegmentBenchmark.BENCH_LOAD) {
+      return EventEnvelopeBuilder.ofType(EventType.TRACK)
+          .workspaceId(workspace)
+          .sourceId("web")
+          .event(SegmentBenchmark.BENCH_LOAD_EVENT)
+          .userId("user-" + n)
+          .properties(SegmentBenchmark.benchLoadProperties())
+          .at(at)
+          .profileId("p" + n)
+          .build();
+    }
     boolean order = random.nextInt(4) == 0;
     Map<String, Object> properties =
         order

@@ -76,6 +76,15 @@ class SegmentBenchmark {
   private static final int KAFKA_PROFILES = Integer.getInteger("bench.kafka-profiles", 10_000);
   private static final boolean KAFKA_ONLY = Boolean.getBoolean("bench.kafka-only");
 
+  /**
+   * The whole-platform benchmark's load instead of pages and orders: every event a {@code Bench
+   * Load} track event (sku/price/currency) that no segment reads, every loaded profile holding
+   * {@code max-occurrences} (100) of them already, so each event input updates a full row.
+   */
+  static final boolean BENCH_LOAD = Boolean.getBoolean("bench.bench-load");
+
+  static final String BENCH_LOAD_EVENT = "Bench Load";
+
   /** false skips the full evaluation of the 100 segments (is-member then uses the probe). */
   private static final boolean FULL =
       Boolean.parseBoolean(System.getProperty("bench.full", "true"));
@@ -407,6 +416,10 @@ class SegmentBenchmark {
     return Map.of("email", r.nextBoolean(), "sms", r.nextInt(4) == 0);
   }
 
+  static Map<String, Object> benchLoadProperties() {
+    return Map.of("sku", "sku-42", "price", 9.99, "currency", "EUR");
+  }
+
   private void load() {
     int batch = 1000;
     Multi.createFrom()
@@ -439,6 +452,14 @@ class SegmentBenchmark {
                   Map.of("total", r.nextInt(300))));
         }
         Map<String, Object> events = new LinkedHashMap<>();
+        if (BENCH_LOAD) {
+          List<List<Object>> loads = new ArrayList<>();
+          for (int k = 0; k < 100; k++) {
+            loads.add(
+                List.of("load-" + n + "-" + k, now - (100 - k) * 60_000L, benchLoadProperties()));
+          }
+          events.put(BENCH_LOAD_EVENT, loads);
+        }
         if (!orders.isEmpty()) {
           events.put("Order Completed", orders);
         }
