@@ -39,6 +39,14 @@ public interface SegmentConfig {
     /** Scalar properties kept per occurrence (for property filters). */
     @WithDefault("32")
     int maxProperties();
+
+    /**
+     * Occurrences appended to a profile's tail (events no segment reads) before they are folded
+     * into the kept ones on write, even if nothing read them: bounds the tail's size and the work
+     * of the next read.
+     */
+    @WithDefault("32")
+    int tailMax();
   }
 
   interface Timers {

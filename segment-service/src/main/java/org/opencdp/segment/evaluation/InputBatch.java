@@ -79,6 +79,7 @@ public class InputBatch {
                         segments ->
                             profiles
                                 .lockAll(List.copyOf(byProfile.keySet()))
+                                .call(profiles::detach) // written by updateAll, not Hibernate
                                 .chain(rows -> applyLocked(byProfile, segments, rows, evaluation))))
         .invoke(() -> effects.afterCommit(evaluation))
         .eventually(() -> sample.stop(metrics.profileChange()));
@@ -137,20 +138,32 @@ public class InputBatch {
     return persist(changed, evaluation).chain(() -> effects.applyToRedis(evaluation));
   }
 
-  /** Each changed row once (new ones inserted in key order), then the history rows together. */
+  /**
+   * Each changed row once: new ones inserted in key order by Hibernate, stored ones updated by one
+   * statement that sends the large JSON columns only where they changed; then the history rows.
+   */
   private Uni<Void> persist(List<LockedProfile> changed, Evaluation evaluation) {
     List<ProfileStateEntity> inserts = new ArrayList<>();
+    List<ProfileStateRepository.ChangedRow> updates = new ArrayList<>();
     for (LockedProfile p : changed) {
+      String snapshot = p.row.snapshot;
+      String events = p.row.events;
       codec.encodeData(p.state, p.row);
       p.row.updatedAt = evaluation.now;
       if (!p.stored) {
         inserts.add(p.row);
+      } else {
+        // the codec assigns a new string only when it encoded a change
+        updates.add(
+            new ProfileStateRepository.ChangedRow(
+                p.row, p.row.snapshot != snapshot, p.row.events != events));
       }
     }
     Uni<Void> chain = inserts.isEmpty() ? Uni.createFrom().voidItem() : profiles.persist(inserts);
+    chain = chain.chain(() -> profiles.updateAll(updates));
     if (!evaluation.changes.isEmpty()) {
       chain = chain.chain(() -> history.insertAll(evaluation.changes));
     }
-    return changed.isEmpty() ? chain : chain.chain(() -> profiles.flush());
+    return inserts.isEmpty() ? chain : chain.chain(() -> profiles.flush());
   }
 }

@@ -82,17 +82,20 @@ class InputRules {
     Instant now = evaluation.now;
     long oldest = now.minus(Duration.ofDays(eventConfig.retentionDays())).toEpochMilli();
     long when = (at == null ? now : at).toEpochMilli();
-    if (state.deleted
-        || !state.addOccurrence(
-            name,
-            new Occurrence(event.messageId(), when, properties(event.properties())),
-            eventConfig.maxOccurrences(),
-            oldest)) {
+    Occurrence occurrence = new Occurrence(event.messageId(), when, properties(event.properties()));
+    List<CompiledSegment> affected =
+        p.isNew() ? segments.all() : segments.affectedBy(List.of("events." + name));
+    int max = eventConfig.maxOccurrences();
+    // read by no segment: appended without decoding the kept occurrences (folded on the next read)
+    boolean added =
+        !state.deleted
+            && (affected.isEmpty()
+                ? state.appendOccurrence(name, occurrence, max, oldest, eventConfig.tailMax())
+                : state.addOccurrence(name, occurrence, max, oldest));
+    if (!added) {
       evaluation.sync(state);
       return false;
     }
-    List<CompiledSegment> affected =
-        p.isNew() ? segments.all() : segments.affectedBy(List.of("events." + name));
     evaluation.evaluate(state, affected, "event: " + shorten(name), false);
     evaluation.sync(state);
     return true;

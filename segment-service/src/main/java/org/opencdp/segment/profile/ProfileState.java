@@ -1,6 +1,7 @@
 package org.opencdp.segment.profile;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +21,10 @@ public final class ProfileState implements Facts {
   public Map<String, Object> computed = new HashMap<>();
   public Map<String, Boolean> consent = new HashMap<>();
   private Map<String, List<Occurrence>> events;
-  private Function<ProfileState, Map<String, List<Occurrence>>> eventDecoder;
+  private Function<List<TailEntry>, Map<String, List<Occurrence>>> eventDecoder;
+  private int storedTailEntries;
+  private final List<TailEntry> appended = new ArrayList<>();
+  private boolean eventsChanged;
   public final Set<String> segments = new LinkedHashSet<>();
 
   public ProfileState(String workspaceId, String profileId) {
@@ -51,10 +55,16 @@ public final class ProfileState implements Facts {
         && decodedSnapshot[2] == consent;
   }
 
-  /** Event occurrences are decoded on first use (many segments never read them). */
-  void decodeEventsLazily(Function<ProfileState, Map<String, List<Occurrence>>> decoder) {
+  /**
+   * Event occurrences are decoded on first use (many segments never read them): {@code decoder}
+   * decodes the stored occurrences, folds the row's tail into them and then the given entries
+   * appended since.
+   */
+  void decodeEventsLazily(
+      Function<List<TailEntry>, Map<String, List<Occurrence>>> decoder, int storedTailEntries) {
     this.events = null;
     this.eventDecoder = decoder;
+    this.storedTailEntries = storedTailEntries;
   }
 
   /** True when the occurrences were read (and so may have changed). */
@@ -62,13 +72,28 @@ public final class ProfileState implements Facts {
     return events != null;
   }
 
-  /** All kept occurrences by event name (decodes them). */
+  /** True when the kept occurrences differ from the row's {@code events} column. */
+  boolean eventsChanged() {
+    return eventsChanged;
+  }
+
+  /** Occurrences appended since the row was read, not folded in (the row's tail grows by them). */
+  List<TailEntry> appended() {
+    return appended;
+  }
+
+  /**
+   * All kept occurrences by event name: the only way to read them, so every reader sees the tail
+   * folded in (duplicates removed, newest {@code max-occurrences} kept).
+   */
   public Map<String, List<Occurrence>> events() {
     if (events == null) {
-      events = new HashMap<>(eventDecoder.apply(this));
+      events = new HashMap<>(eventDecoder.apply(appended));
+      eventsChanged = storedTailEntries > 0 || !appended.isEmpty();
       eventDecoder = null;
+      appended.clear();
     }
-    return events;
+    return Collections.unmodifiableMap(events);
   }
 
   @Override
@@ -103,26 +128,35 @@ public final class ProfileState implements Facts {
     computed = new HashMap<>();
     consent = new HashMap<>();
     events = new HashMap<>();
+    eventDecoder = null;
+    appended.clear();
+    eventsChanged = true;
   }
 
   /**
    * Adds an occurrence unless one with the same id is kept; keeps the newest {@code max} and drops
-   * those older than {@code oldest}. Returns false for a duplicate.
+   * those older than {@code oldest}. Returns false for a duplicate. Reads (decodes) the kept ones.
    */
   public boolean addOccurrence(String event, Occurrence occurrence, int max, long oldest) {
-    List<Occurrence> kept = new ArrayList<>(occurrences(event));
-    for (Occurrence o : kept) {
-      if (o.id().equals(occurrence.id())) {
-        return false;
-      }
+    events(); // folds the tail
+    boolean added = KeptOccurrences.add(events, event, occurrence, max, oldest);
+    eventsChanged |= added;
+    return added;
+  }
+
+  /**
+   * Records an occurrence that nothing reads now: while the kept occurrences are not decoded and
+   * the tail holds fewer than {@code tailMax} entries, it is only appended to the tail (no decoding
+   * and encoding of the kept ones); the fold on the next read applies the rules of {@link
+   * #addOccurrence}, so a duplicate appended here is dropped then. Returns false only for a
+   * duplicate found now.
+   */
+  public boolean appendOccurrence(
+      String event, Occurrence occurrence, int max, long oldest, int tailMax) {
+    if (events != null || storedTailEntries + appended.size() >= tailMax) {
+      return addOccurrence(event, occurrence, max, oldest);
     }
-    kept.add(occurrence);
-    kept.removeIf(o -> o.at() < oldest);
-    kept.sort((a, b) -> Long.compare(a.at(), b.at()));
-    if (kept.size() > max) {
-      kept = new ArrayList<>(kept.subList(kept.size() - max, kept.size()));
-    }
-    events().put(event, kept);
+    appended.add(new TailEntry(event, occurrence, oldest));
     return true;
   }
 }

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.opencdp.segment.condition.Occurrence;
+import org.opencdp.segment.config.SegmentConfig;
 
 /** Converts between the stored row and {@link ProfileState}. */
 @ApplicationScoped
@@ -18,9 +20,18 @@ public class ProfileStateCodec {
       new TypeReference<>() {};
 
   private final ObjectMapper json;
+  private final TailCodec tails;
+  private final int maxOccurrences;
 
-  public ProfileStateCodec(ObjectMapper json) {
+  @Inject
+  public ProfileStateCodec(ObjectMapper json, SegmentConfig config) {
+    this(json, config.events().maxOccurrences());
+  }
+
+  ProfileStateCodec(ObjectMapper json, int maxOccurrences) {
     this.json = json;
+    this.tails = new TailCodec(json);
+    this.maxOccurrences = maxOccurrences;
   }
 
   @SuppressWarnings("unchecked")
@@ -38,9 +49,12 @@ public class ProfileStateCodec {
             (Map<String, Boolean>) snapshot.getOrDefault("consent", new LinkedHashMap<>());
         state.decodedSnapshot(row.snapshot);
       }
-      if (row.events != null && !row.events.isEmpty() && !row.events.equals("{}")) {
-        String raw = row.events;
-        state.decodeEventsLazily(ignored -> decodeEvents(raw));
+      String raw = row.events;
+      String tail = row.eventsTail;
+      if (!isEmpty(raw) || !isEmpty(tail)) {
+        state.decodeEventsLazily(
+            appended -> fold(decodeEvents(raw), decodeTail(tail), appended),
+            isEmpty(tail) ? 0 : TailCodec.entries(tail));
       }
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("unreadable profile state row", e);
@@ -51,8 +65,30 @@ public class ProfileStateCodec {
     return state;
   }
 
+  private static boolean isEmpty(String json) {
+    return json == null || json.isEmpty() || json.equals("{}");
+  }
+
+  /** The kept occurrences with the stored tail, then the entries appended since, folded in. */
+  private Map<String, List<Occurrence>> fold(
+      Map<String, List<Occurrence>> kept, List<TailEntry> stored, List<TailEntry> appended) {
+    for (List<TailEntry> tail : List.of(stored, appended)) {
+      for (TailEntry e : tail) {
+        KeptOccurrences.add(kept, e.event(), e.occurrence(), maxOccurrences, e.oldest());
+      }
+    }
+    return kept;
+  }
+
+  private List<TailEntry> decodeTail(String tail) {
+    return isEmpty(tail) ? List.of() : tails.decode(tail);
+  }
+
   @SuppressWarnings("unchecked")
   private Map<String, List<Occurrence>> decodeEvents(String raw) {
+    if (isEmpty(raw)) {
+      return new LinkedHashMap<>();
+    }
     try {
       Map<String, List<List<Object>>> events = json.readValue(raw, EVENTS);
       Map<String, List<Occurrence>> result = new LinkedHashMap<>();
@@ -97,30 +133,37 @@ public class ProfileStateCodec {
         row.snapshot = json.writeValueAsString(snapshot);
       }
       if (!state.eventsLoaded()) {
-        encodeSegments(state, row);
-        return; // occurrences never read, so unchanged
+        // occurrences never read: the stored ones are unchanged, new ones go to the tail
+        if (!state.appended().isEmpty()) {
+          row.eventsTail =
+              (row.eventsTail == null ? "" : row.eventsTail) + tails.encode(state.appended());
+        }
+      } else if (state.eventsChanged()) {
+        row.events = encodeEvents(state.events());
+        row.eventsTail = null; // folded in
       }
-      Map<String, List<List<Object>>> events = new LinkedHashMap<>();
-      state
-          .events()
-          .forEach(
-              (name, list) -> {
-                if (!list.isEmpty()) {
-                  List<List<Object>> encoded = new ArrayList<>(list.size());
-                  for (Occurrence o : list) {
-                    encoded.add(
-                        o.properties().isEmpty()
-                            ? List.of(o.id(), o.at())
-                            : List.of(o.id(), o.at(), o.properties()));
-                  }
-                  events.put(name, encoded);
-                }
-              });
-      row.events = json.writeValueAsString(events);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode profile state", e);
     }
     encodeSegments(state, row);
+  }
+
+  private String encodeEvents(Map<String, List<Occurrence>> kept) throws JsonProcessingException {
+    Map<String, List<List<Object>>> encoded = new LinkedHashMap<>();
+    kept.forEach(
+        (name, list) -> {
+          if (!list.isEmpty()) {
+            List<List<Object>> occurrences = new ArrayList<>(list.size());
+            for (Occurrence o : list) {
+              occurrences.add(
+                  o.properties().isEmpty()
+                      ? List.of(o.id(), o.at())
+                      : List.of(o.id(), o.at(), o.properties()));
+            }
+            encoded.put(name, occurrences);
+          }
+        });
+    return json.writeValueAsString(encoded);
   }
 
   public void encodeSegments(ProfileState state, ProfileStateEntity row) {

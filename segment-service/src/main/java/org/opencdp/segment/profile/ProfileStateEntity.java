@@ -50,6 +50,15 @@ public class ProfileStateEntity {
   @Column(columnDefinition = "text")
   public String events;
 
+  /**
+   * Occurrences appended since {@code events} was last written, not yet folded into it (see {@code
+   * TailCodec}): an event that no segment reads is appended here as a line of text instead of
+   * decoding, re-encoding and rewriting the kilobytes of {@code events}; the next reader folds the
+   * tail in (duplicates dropped, newest kept), and a write after that empties it.
+   */
+  @Column(name = "events_tail", columnDefinition = "text")
+  public String eventsTail;
+
   /** Segment ids the profile is in, space separated. */
   @Column(columnDefinition = "text")
   public String segments;

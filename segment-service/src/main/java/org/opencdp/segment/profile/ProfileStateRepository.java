@@ -1,5 +1,7 @@
 package org.opencdp.segment.profile;
 
+import static java.time.temporal.ChronoUnit.MICROS;
+
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
@@ -39,6 +41,92 @@ public class ProfileStateRepository implements PanacheRepositoryBase<ProfileStat
 
   static final String LOCK_ALL =
       "select * from profile_state where key = any(:keys) order by key collate \"C\" for update";
+
+  /**
+   * Writes rows of real-time batches that {@link #lockAll} read, with one statement for any number
+   * of rows (each column one array, {@code unnest}ed): {@code snapshot} and {@code events} are sent
+   * only where they changed (null keeps the stored value, which PostgreSQL then keeps as it is: no
+   * new compressed/TOASTed copy of kilobytes of JSON per input). The rows must have been detached
+   * from the session ({@link #detach}) so that Hibernate does not write them too.
+   *
+   * <p>Not Hibernate's {@code @DynamicUpdate}: Hibernate Reactive puts updates of differing column
+   * sets into one JDBC-style batch and fails ("expected number of parameters = [3] but the actual
+   * number is [4]"), and without batching every row is one more round trip.
+   */
+  public Uni<Void> updateAll(List<ChangedRow> rows) {
+    if (rows.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    int n = rows.size();
+    String[] keys = new String[n];
+    String[] versions = new String[n];
+    String[] deleted = new String[n];
+    String[] merged = new String[n];
+    String[] snapshots = new String[n];
+    String[] events = new String[n];
+    String[] tails = new String[n];
+    String[] segments = new String[n];
+    String[] updated = new String[n];
+    for (int i = 0; i < n; i++) {
+      ChangedRow changed = rows.get(i);
+      ProfileStateEntity row = changed.row();
+      keys[i] = row.key;
+      versions[i] = Long.toString(row.version);
+      deleted[i] = Boolean.toString(row.deleted);
+      merged[i] = row.mergedInto;
+      snapshots[i] = changed.snapshotChanged() ? row.snapshot : null;
+      events[i] = changed.eventsChanged() ? row.events : null;
+      tails[i] = row.eventsTail;
+      segments[i] = row.segments;
+      updated[i] = row.updatedAt == null ? null : row.updatedAt.truncatedTo(MICROS).toString();
+    }
+    return Panache.getSession()
+        .chain(
+            session ->
+                session
+                    .createNativeQuery(UPDATE_ALL)
+                    .setParameter("keys", keys)
+                    .setParameter("versions", versions)
+                    .setParameter("deleted", deleted)
+                    .setParameter("merged", merged)
+                    .setParameter("snapshots", snapshots)
+                    .setParameter("events", events)
+                    .setParameter("tails", tails)
+                    .setParameter("segments", segments)
+                    .setParameter("updated", updated)
+                    .executeUpdate())
+        .replaceWithVoid();
+  }
+
+  /** A row to write, and whether its large JSON columns changed since it was read. */
+  public record ChangedRow(
+      ProfileStateEntity row, boolean snapshotChanged, boolean eventsChanged) {}
+
+  // text[] parameters converted by PostgreSQL (see MembershipChangeRepository.INSERT_ALL);
+  // coalesce: a JSON column that did not change is not sent and keeps its stored value
+  static final String UPDATE_ALL =
+      "update profile_state p set version = u.version, deleted = u.deleted,"
+          + " mergedInto = u.merged, snapshot = coalesce(u.snapshot, p.snapshot),"
+          + " events = coalesce(u.events, p.events), events_tail = u.tail,"
+          + " segments = u.segments, updatedAt = u.updated"
+          + " from unnest(cast(:keys as text[]), cast(cast(:versions as text[]) as bigint[]),"
+          + " cast(cast(:deleted as text[]) as boolean[]), cast(:merged as text[]),"
+          + " cast(:snapshots as text[]), cast(:events as text[]), cast(:tails as text[]),"
+          + " cast(:segments as text[]), cast(cast(:updated as text[]) as timestamptz[]))"
+          + " as u(key, version, deleted, merged, snapshot, events, tail, segments, updated)"
+          + " where p.key = u.key";
+
+  /** Detaches rows from the session: Hibernate will not write them (see {@link #updateAll}). */
+  public Uni<Void> detach(List<ProfileStateEntity> rows) {
+    return Panache.getSession()
+        .invoke(
+            session -> {
+              for (ProfileStateEntity row : rows) {
+                session.detach(row);
+              }
+            })
+        .replaceWithVoid();
+  }
 
   /** The next page of live profiles of a workspace after {@code afterKey}, locked when asked. */
   public Uni<List<ProfileStateEntity>> page(
