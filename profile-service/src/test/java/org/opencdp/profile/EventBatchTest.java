@@ -17,6 +17,9 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.bson.BsonDocument;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
+import org.bson.codecs.DocumentCodec;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.profile.profile.ProfileEventBatch;
@@ -163,6 +166,10 @@ class EventBatchTest {
         .isNotNull();
   }
 
+  private static int bsonSize(RawBsonDocument doc) {
+    return doc.getByteBuffer().remaining();
+  }
+
   @Test
   void aTrackEventOnAnExistingProfileWritesOnlyWhatChanged() {
     String profileId = Events.newProfileId();
@@ -190,6 +197,8 @@ class EventBatchTest {
         .containsExactly(track.get(0).key());
     // and the stored document is the one a whole write would have left
     Document after = stored(profileId);
+    assertThat(bsonSize(new RawBsonDocument(u, new BsonDocumentCodec())))
+        .isLessThan(bsonSize(new RawBsonDocument(after, new DocumentCodec())) / 3);
     assertThat(after.get("version", Number.class).longValue())
         .isEqualTo(before.get("version", Number.class).longValue() + 1);
     assertThat(after.get("eventCount", Number.class).longValue())
