@@ -37,12 +37,11 @@ final class TailCodec {
     return text.toString();
   }
 
+  /** Number of entries: newlines found by {@code indexOf} (intrinsic, far faster than charAt). */
   static int entries(String tail) {
     int lines = 0;
-    for (int i = 0; i < tail.length(); i++) {
-      if (tail.charAt(i) == '\n') {
-        lines++;
-      }
+    for (int i = tail.indexOf('\n'); i >= 0; i = tail.indexOf('\n', i + 1)) {
+      lines++;
     }
     return lines;
   }
