@@ -21,6 +21,7 @@ import org.opencdp.testsupport.CpuTime;
 final class BenchCpu {
   static final String MEASUREMENT = "test JVM: load generator, observers, GC/JIT (not pipeline)";
   private static final String MONGO_DOUBLE = "MongoDB-wire test double (mongo-java-server threads)";
+  private static final String BROKER = "Kafka broker (its own JVM)";
 
   private BenchCpu() {}
 
@@ -28,6 +29,8 @@ final class BenchCpu {
   record Snapshot(
       Map<String, Double> millisByPart,
       Map<Long, CpuTime.ThreadTime> testJvmThreads,
+      Map<String, Map<String, CpuTime.ThreadTime>> jvmThreadsByPart,
+      Map<String, Double> jitMillisByPart,
       double machineBusyMillis) {
 
     /** What each part spent between {@code earlier} and this snapshot. */
@@ -44,7 +47,27 @@ final class BenchCpu {
       double testJvm = spent.remove(MEASUREMENT);
       spent.put(MONGO_DOUBLE, mongo);
       spent.put(MEASUREMENT, testJvm - mongo);
-      return new Snapshot(spent, Map.of(), machineBusyMillis - earlier.machineBusyMillis);
+      Map<String, Double> jit = new LinkedHashMap<>();
+      jvmThreadsByPart.forEach(
+          (part, threads) ->
+              jit.put(
+                  part,
+                  CpuTime.byGroup(
+                          earlier.jvmThreadsByPart.getOrDefault(part, Map.of()),
+                          threads,
+                          CpuTime::jvmThreadKindOrOther)
+                      .getOrDefault("JIT", 0.0)));
+      return new Snapshot(
+          spent, Map.of(), Map.of(), jit, machineBusyMillis - earlier.machineBusyMillis);
+    }
+
+    /**
+     * CPU of the JIT compiler threads of the service and broker JVMs (a lower bound: a compiler
+     * thread that ended during the phase is not counted). JVMs started minutes before still compile
+     * much of their code; a platform that has run for hours has done this once.
+     */
+    double jitMillis() {
+      return jitMillisByPart.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /** CPU of the services and their infrastructure, without the measurement. */
@@ -59,18 +82,20 @@ final class BenchCpu {
       return millisByPart.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
-    /** Report rows: part, CPU seconds, ms per event, share of the pipeline. */
+    /** Report rows: part, CPU seconds, ms per event, of which JIT, share of the pipeline. */
     List<List<String>> rows(long events) {
       double pipeline = pipelineMillis();
       List<List<String>> rows = new ArrayList<>();
       millisByPart.forEach(
           (part, ms) -> {
             if (!part.equals(MEASUREMENT)) {
+              Double jit = jitMillisByPart.get(part);
               rows.add(
                   List.of(
                       part,
                       BenchReport.num(ms / 1000),
                       perEvent(ms, events),
+                      jit == null ? "" : perEvent(jit, events),
                       String.format(
                           Locale.ROOT, "%.0f %%", pipeline > 0 ? 100 * ms / pipeline : 0)));
             }
@@ -80,16 +105,29 @@ final class BenchCpu {
               "**pipeline (services + infrastructure)**",
               BenchReport.num(pipeline / 1000),
               perEvent(pipeline, events),
+              perEvent(jitMillis(), events),
               "100 %"));
+      rows.add(
+          List.of(
+              "**pipeline without the JIT compilation**",
+              BenchReport.num((pipeline - jitMillis()) / 1000),
+              perEvent(pipeline - jitMillis(), events),
+              "",
+              ""));
       double measurement = millisByPart.getOrDefault(MEASUREMENT, 0.0);
       rows.add(
           List.of(
-              MEASUREMENT, BenchReport.num(measurement / 1000), perEvent(measurement, events), ""));
+              MEASUREMENT,
+              BenchReport.num(measurement / 1000),
+              perEvent(measurement, events),
+              "",
+              ""));
       rows.add(
           List.of(
               "whole machine (busy time of all cores, /proc/stat)",
               BenchReport.num(machineBusyMillis / 1000),
               perEvent(machineBusyMillis, events),
+              "",
               ""));
       return rows;
     }
@@ -108,12 +146,18 @@ final class BenchCpu {
   static Snapshot take(
       Map<String, Long> servicePids, long brokerPid, Path postgresDataDir, int redisPort) {
     Map<String, Double> parts = new LinkedHashMap<>();
-    servicePids.forEach((name, pid) -> parts.put(name, CpuTime.processMillis(pid)));
-    parts.put("Kafka broker (its own JVM)", CpuTime.processMillis(brokerPid));
+    Map<String, Map<String, CpuTime.ThreadTime>> jvmThreads = new LinkedHashMap<>();
+    servicePids.forEach(
+        (name, pid) -> {
+          parts.put(name, CpuTime.processMillis(pid));
+          jvmThreads.put(name, CpuTime.tasks(pid));
+        });
+    parts.put(BROKER, CpuTime.processMillis(brokerPid));
+    jvmThreads.put(BROKER, CpuTime.tasks(brokerPid));
     parts.put("PostgreSQL (postmaster and backends)", CpuTime.postgresMillis(postgresDataDir));
     parts.put("Redis", CpuTime.redisMillis(redisPort));
     Map<Long, CpuTime.ThreadTime> threads = CpuTime.threads();
     parts.put(MEASUREMENT, CpuTime.thisProcessMillis());
-    return new Snapshot(parts, threads, CpuTime.machineBusyMillis());
+    return new Snapshot(parts, threads, jvmThreads, Map.of(), CpuTime.machineBusyMillis());
   }
 }

@@ -103,8 +103,17 @@ public final class CpuTime {
    * characters. Threads that ended are missing from a later reading.
    */
   public static Map<String, ThreadTime> tasks() {
+    return tasks(Path.of("/proc/self/task"));
+  }
+
+  /** The same for another process (empty when it is gone). */
+  public static Map<String, ThreadTime> tasks(long pid) {
+    return tasks(Path.of("/proc", Long.toString(pid), "task"));
+  }
+
+  private static Map<String, ThreadTime> tasks(Path taskDirectory) {
     Map<String, ThreadTime> out = new LinkedHashMap<>();
-    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+    try (Stream<Path> tasks = Files.list(taskDirectory)) {
       tasks.forEach(
           task -> {
             String stat = read(task.resolve("stat"));
@@ -119,6 +128,15 @@ public final class CpuTime {
       return out;
     }
     return out;
+  }
+
+  /**
+   * The kind of a JVM-internal thread by its kernel name: "GC", "JIT", "VM thread (safepoints)", or
+   * "other" for Java threads. Group {@link #tasks(long)} readings with it ({@link #byGroup}).
+   */
+  public static String jvmThreadKindOrOther(String comm) {
+    String kind = jvmThreadKind(comm);
+    return kind == null ? "other" : kind;
   }
 
   /**
