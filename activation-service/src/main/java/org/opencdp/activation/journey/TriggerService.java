@@ -167,14 +167,11 @@ public class TriggerService {
   }
 
   /**
-   * Whether an event can start or end anything: it names a profile and an event that an active
-   * campaign of its workspace has as trigger or exit event. Answered from the cached campaigns
-   * without reading the event in full (most events concern no campaign).
+   * Whether an event of this name can start or end anything: an active campaign of the workspace
+   * has it as trigger or exit event. Answered from the cached campaigns without reading the event
+   * in full (most events concern no campaign).
    */
-  public boolean mayConcern(String workspaceId, String profileId, String eventName) {
-    if (profileId == null || eventName == null) {
-      return false;
-    }
+  public boolean names(String workspaceId, String eventName) {
     List<Campaign> active = campaigns.active(workspaceId);
     EventNames names = eventNames.get(workspaceId);
     if (names == null || names.campaigns() != active) {

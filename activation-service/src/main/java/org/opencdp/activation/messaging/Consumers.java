@@ -148,7 +148,8 @@ public class Consumers {
 
   /**
    * Resolved events: only those that an active campaign of their workspace names (trigger or exit
-   * event) are read in full and handled; the others are recognised from their top-level fields.
+   * event) are read in full and handled; the others are recognised from their first top-level
+   * fields.
    */
   @Incoming(Channels.EVENTS)
   @Blocking
@@ -156,8 +157,8 @@ public class Consumers {
     batches.process(
         records,
         payload -> {
-          EventHeader header = EventHeader.read(json.getFactory(), payload);
-          return triggers.mayConcern(header.workspaceId(), header.profileId(), header.event());
+          EventHeader header = EventHeader.read(json.getFactory(), payload, triggers::names);
+          return header.named() && header.profileId() != null;
         },
         payload -> {
           EventEnvelope event = read(payload, EventEnvelope.class);

@@ -17,8 +17,10 @@ import org.opencdp.testsupport.EventEnvelopeBuilder;
 /**
  * What the rest of the platform sends activation for every ingested event, shaped like the
  * profile-service and identity-service send it: a resolved event (track, with context and
- * properties) and the ProfileChanged it caused (the full profile state; mostly {@code events.*} and
- * {@code computed.*} changed, now and then a trait). Serialised up front so that producing them
+ * properties) and, when it changed a trait or the identifiers, the ProfileChanged it caused (the
+ * full profile state). profile-service no longer sends a change that only touched {@code events.*}
+ * or {@code computed.*}, so as on the platform most events come without one (here: a profile's
+ * first event, and a plan change on one event in ten). Serialised up front so that producing them
  * costs the load generator as little as possible.
  */
 public final class IntakeLoad {
@@ -36,9 +38,10 @@ public final class IntakeLoad {
   private IntakeLoad() {}
 
   /**
-   * {@code events} pairs (resolved event + profile change) for {@code events / perProfile}
-   * profiles, in the order the platform produces them (a profile's changes in version order). One
-   * event in {@code 1 / triggerShare} starts the campaign, as many end it.
+   * {@code events} resolved events for {@code events / perProfile} profiles, each followed by the
+   * profile change it caused if it changed a trait or the identifiers, in the order the platform
+   * produces them (a profile's changes in version order). One event in {@code 1 / triggerShare}
+   * starts the campaign, as many end it.
    */
   public static List<ProducerRecord<String, String>> pairs(
       String workspace, String prefix, int events, int perProfile, int triggerShare) {
@@ -70,9 +73,12 @@ public final class IntakeLoad {
         plans[p] = plans[p].equals("free") ? "pro" : "free";
         changed.add("traits.plan");
       }
+      versions[p]++;
+      if (changed.isEmpty()) {
+        continue; // only events.*/computed.* changed: profile-service sends nothing
+      }
       changed.add("events." + name);
       changed.add("computed.events_7d");
-      versions[p]++;
       out.add(
           new ProducerRecord<>(
               Topics.PROFILES_CHANGED,
