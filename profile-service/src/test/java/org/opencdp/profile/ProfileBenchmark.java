@@ -428,9 +428,11 @@ class ProfileBenchmark {
       double before = applied();
       StoreCommands.Snapshot commandsBefore = StoreCommands.snapshot();
       Map<String, CpuTime.ThreadTime> threadsBefore = ThreadCpu.byGroup();
+      var allocatedBefore = ThreadAllocation.snapshot();
       long cpuStart = processCpuNanos();
       double seconds = eventRound(producer, EVENTS, WARMUP_EVENTS);
       double cpuMs = (processCpuNanos() - cpuStart) / 1e6;
+      var allocatedAfter = ThreadAllocation.snapshot();
       double applied = applied() - before;
       line(
           "events: %,d resolved events (%s) applied in"
@@ -447,6 +449,9 @@ class ProfileBenchmark {
       line(
           "  process CPU per applied event by thread group (/proc, 10 ms ticks): %s",
           ThreadCpu.perOperation(threadsBefore, ThreadCpu.byGroup(), Math.max(1, applied)));
+      line(
+          "  heap allocated per applied event by live threads (ThreadMXBean): %s",
+          ThreadAllocation.perOperation(allocatedBefore, allocatedAfter, Math.max(1, applied)));
       line(
           "  store commands per applied event: %s",
           StoreCommands.snapshot().perOperation(commandsBefore, Math.max(1, applied)));
