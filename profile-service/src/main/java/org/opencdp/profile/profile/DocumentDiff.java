@@ -70,15 +70,15 @@ final class DocumentDiff {
     for (Map.Entry<String, Object> e : next.entrySet()) {
       String key = e.getKey();
       Object value = e.getValue();
-      String path = prefix + key;
       if (!stored.containsKey(key)) {
-        set.put(path, value);
+        set.put(prefix + key, value);
         continue;
       }
       Object old = stored.get(key);
       if (Objects.equals(value, old)) {
-        continue;
+        continue; // most fields: no path built for them
       }
+      String path = prefix + key;
       if (depth < MAX_DEPTH
           && old instanceof Document oldDoc
           && value instanceof Document newDoc

@@ -165,6 +165,19 @@ public final class Profile {
     merged.forEach((id, standing) -> segments.merge(id, standing, SegmentMembership::newer));
   }
 
+  /**
+   * Decrypts the values still sealed (see {@link Stamp}) when this write publishes them: a
+   * ProfileChanged carries every trait and identifier, so a value this service cannot read fails
+   * the write before anything is stored, as when every value was decrypted on read.
+   */
+  void revealIfPublished() {
+    if (outbox.changedFields.isEmpty() && !outbox.deleted) {
+      return;
+    }
+    traits.values().forEach(Stamp::reveal);
+    identifiers.values().forEach(KnownIdentifier::value);
+  }
+
   public Map<String, Object> traitValues() {
     Map<String, Object> values = new LinkedHashMap<>();
     traits.forEach((k, v) -> values.put(k, v.value()));

@@ -173,7 +173,16 @@ public class ProfileDocuments {
           (k, v) -> {
             Document s = (Document) v;
             String name = BsonValues.unescapeKey(k);
-            Stamp stamp = stamp(s, protector.reveal(ws, BsonValues.fromStored(s.get("v"))));
+            Object stored = BsonValues.fromStored(s.get("v"));
+            // an encrypted value is decrypted when first used (most writes never use it)
+            Stamp stamp =
+                FieldCipher.isEncrypted(stored)
+                    ? Stamp.sealed(
+                        () -> protector.reveal(ws, stored),
+                        s.getString("src"),
+                        s.getString("ek"),
+                        instant(s.getDate("at")))
+                    : stamp(s, protector.reveal(ws, stored));
             p.traits.put(name, stamp);
             forms.storedForms.put("t|" + name + "|" + stamp.eventKey(), s.get("v"));
           });
@@ -245,9 +254,11 @@ public class ProfileDocuments {
         .append("h", i.hash());
   }
 
+  /** A stored identifier; its value is decrypted when first used (writes need only the hash). */
   public KnownIdentifier identifier(String ws, Document d) {
-    return new KnownIdentifier(
-        d.getString("t"), cipher.decrypt(ws, d.getString("v")), d.getString("h"));
+    String encrypted = d.getString("v");
+    return KnownIdentifier.sealed(
+        d.getString("t"), () -> cipher.decrypt(ws, encrypted), d.getString("h"));
   }
 
   private static Document stamp(Stamp s, Object storedValue) {

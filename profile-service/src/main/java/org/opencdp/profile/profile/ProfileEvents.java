@@ -1,5 +1,6 @@
 package org.opencdp.profile.profile;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +9,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.profile.computed.ComputedTraitStore;
 import org.opencdp.profile.config.ProfileConfig;
@@ -36,6 +39,7 @@ public class ProfileEvents {
   private final ErasureTombstones tombstones;
   private final ProfileErasure erasure;
   private final RetentionSettings retention;
+  private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
 
   ProfileEvents(
       TimelineStore timeline,
@@ -272,7 +276,13 @@ public class ProfileEvents {
   }
 
   void count(String outcome) {
-    metrics.counter("cdp.profile.events", "outcome", outcome).increment();
+    // looked up once per outcome: the registry's lookup builds the meter id and tags every time
+    Counter counter = outcomes.get(outcome);
+    if (counter == null) {
+      counter = metrics.counter("cdp.profile.events", "outcome", outcome);
+      outcomes.putIfAbsent(outcome, counter);
+    }
+    counter.increment();
   }
 
   private static boolean blank(String value) {

@@ -61,6 +61,7 @@ public class ProfileStore {
    * re-reads and retries).
    */
   public Uni<Boolean> save(Profile profile) {
+    profile.revealIfPublished();
     long next = profile.version + 1;
     Document doc = documents.toDocument(profile, next);
     Uni<Boolean> write;
@@ -152,6 +153,7 @@ public class ProfileStore {
     List<WriteModel<Document>> writes = new ArrayList<>();
     List<Document> docs = new ArrayList<>();
     for (Profile profile : batch) {
+      profile.revealIfPublished();
       Document doc = documents.toDocument(profile, profile.version + 1);
       docs.add(doc);
       writes.add(write(profile, doc));

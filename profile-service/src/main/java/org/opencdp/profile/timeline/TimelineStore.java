@@ -22,6 +22,9 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.opencdp.profile.config.Collections;
@@ -39,6 +42,14 @@ public class TimelineStore {
     PENDING,
     APPLIED
   }
+
+  /**
+   * The applied mark, the same for every entry: built once as BSON (never mutated). Through {@code
+   * Updates.set} and {@code Filters.eq} every statement built its filter and update anew with a
+   * BSON writer and codec lookups, one of the larger allocations per event (README benchmark).
+   */
+  private static final BsonDocument MARK_APPLIED =
+      new BsonDocument("$set", new BsonDocument("applied", BsonBoolean.TRUE));
 
   private final ReactiveMongoCollection<Document> timeline;
 
@@ -153,7 +164,7 @@ public class TimelineStore {
   public Uni<Void> markAppliedAll(List<String> eventKeys) {
     List<WriteModel<Document>> writes = new ArrayList<>(eventKeys.size());
     for (String key : eventKeys) {
-      writes.add(new UpdateOneModel<>(Filters.eq("_id", key), Updates.set("applied", true)));
+      writes.add(new UpdateOneModel<>(new BsonDocument("_id", new BsonString(key)), MARK_APPLIED));
     }
     return writes.isEmpty()
         ? Uni.createFrom().voidItem()
