@@ -28,9 +28,11 @@ import org.opencdp.activation.support.IntakeLoad;
 import org.opencdp.activation.support.IntakeReading;
 import org.opencdp.activation.support.Kafka;
 import org.opencdp.activation.support.Receiver;
+import org.opencdp.activation.support.ThreadsByName;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentMembershipChanged;
 import org.opencdp.contracts.Topics;
+import org.opencdp.testsupport.CpuTime;
 import org.opencdp.testsupport.KafkaResource;
 import org.opencdp.testsupport.PostgresResource;
 import org.opencdp.testsupport.RedisResource;
@@ -50,6 +52,11 @@ class ActivationBenchmark extends ActivationTestBase {
   private static final int BURST = Integer.getInteger("bench.burst", 5000);
   private static final int INTAKE = Integer.getInteger("bench.intake", 20000);
   private static final int INTAKE_WARMUPS = Integer.getInteger("bench.intake.warmups", 1);
+  // events/s; 0 = all at once. Above 0 the load looks like the whole-platform benchmark's: produced
+  // at that rate through a producer set like identity-service's (lz4, linger 5 ms), and one event
+  // in 100 followed by a segment entry that sends one webhook
+  private static final int INTAKE_RATE = Integer.getInteger("bench.intake.rate", 0);
+  private static final int IDLE_SECONDS = Integer.getInteger("bench.idle.seconds", 5);
 
   @Inject Pool pool;
 
@@ -178,19 +185,33 @@ class ActivationBenchmark extends ActivationTestBase {
                 send(destination, null, "Hi {traits.firstName ?: 'there'}")));
     definition.put("exitOn", List.of(IntakeLoad.EXIT));
     createCampaign(definition);
+    String entrySegment = null;
+    if (INTAKE_RATE > 0) {
+      entrySegment = unique("bench");
+      createCampaign(
+          campaign(
+              segmentEntered(entrySegment),
+              List.of(send(destination, null, "Hi {traits.firstName ?: 'there'}"))));
+    }
 
     // warm-up: the same shapes and size, bench.intake.warmups times (the JIT settles down)
     for (int round = 0; round < INTAKE_WARMUPS; round++) {
-      produceAndDrain(IntakeLoad.pairs(WS, "warm" + round, INTAKE, 10, 100));
+      produceAndDrain(IntakeLoad.pairs(WS, "warm" + round, INTAKE, 10, 100, entrySegment), hook);
     }
     IntakeReading idleStart = IntakeReading.now(pool);
-    Thread.sleep(5000);
+    Map<String, CpuTime.ThreadTime> idleTasksStart = CpuTime.tasks();
+    Thread.sleep(IDLE_SECONDS * 1000L);
+    Map<String, CpuTime.ThreadTime> idleTasksEnd = CpuTime.tasks();
     IntakeReading idleEnd = IntakeReading.now(pool);
 
-    List<ProducerRecord<String, String>> inputs = IntakeLoad.pairs(WS, "intake", INTAKE, 10, 100);
+    List<ProducerRecord<String, String>> inputs =
+        IntakeLoad.pairs(WS, "intake", INTAKE, 10, 100, entrySegment);
     IntakeReading start = IntakeReading.now(pool);
-    produceAndDrain(inputs);
+    Map<String, CpuTime.ThreadTime> tasksStart = CpuTime.tasks();
+    produceAndDrain(inputs, hook);
+    Map<String, CpuTime.ThreadTime> tasksEnd = CpuTime.tasks();
     IntakeReading end = IntakeReading.now(pool);
+    double idleSeconds = (idleEnd.wallNanos() - idleStart.wallNanos()) / 1e9;
     String report =
         String.format(
             "%n=== activation intake benchmark (mvn -B -ntp -pl activation-service -am verify"
@@ -198,10 +219,13 @@ class ActivationBenchmark extends ActivationTestBase {
                 + " -Dsurefire.failIfNoSpecifiedTests=false -Dbench.intake=%d"
                 + " -Dbench.intake.warmups=%d) ===%n"
                 + "%d inputs (%d cdp.events.resolved + %d cdp.profiles.changed: only trait/identifier"
-                + " changes, 10 events per profile), consumed in %.1f s%n"
+                + " changes, 10 events per profile; %d segment entries -> webhook), %s,"
+                + " consumed in %.1f s%n"
                 + "%s"
+                + "service threads by name (kernel names, digits folded), ms CPU per event:%n%s"
                 + "idle background (journey ticker, delivery poller, caches) per second: %s;"
                 + " over the %.1f s of the measurement that is %s per input%n"
+                + "idle threads by name, ms CPU per second (over %.1f s):%n%s"
                 + "host: %d cores; load average (1/5/15 min) at start %s, at end %s"
                 + " (CPU per input does not depend on the load; throughput would)%n",
             INTAKE,
@@ -209,13 +233,20 @@ class ActivationBenchmark extends ActivationTestBase {
             inputs.size(),
             INTAKE,
             inputs.stream().filter(r -> r.topic().equals(Topics.PROFILES_CHANGED)).count(),
+            inputs.stream().filter(r -> r.topic().equals(Topics.SEGMENTS_MEMBERSHIP)).count(),
+            INTAKE_RATE > 0
+                ? "produced at " + INTAKE_RATE + " events/s, lz4, linger 5 ms"
+                : "produced at once, uncompressed",
             (end.wallNanos() - start.wallNanos()) / 1e9,
             end.since(start).perInput(inputs.size()),
+            ThreadsByName.table(tasksStart, tasksEnd, INTAKE),
             idleEnd.since(idleStart).perSecond(),
             (end.wallNanos() - start.wallNanos()) / 1e9,
             idleEnd
                 .since(idleStart)
                 .scaledPerInput((end.wallNanos() - start.wallNanos()) / 1e9, inputs.size()),
+            idleSeconds,
+            ThreadsByName.table(idleTasksStart, idleTasksEnd, idleSeconds),
             Runtime.getRuntime().availableProcessors(),
             loadAtStart,
             loadAverage());
@@ -224,12 +255,21 @@ class ActivationBenchmark extends ActivationTestBase {
         java.nio.file.Path.of("target", "benchmark-intake.txt"), report);
   }
 
-  /** Produces the records, then waits until the service committed the end of both topics. */
-  private void produceAndDrain(List<ProducerRecord<String, String>> records) throws Exception {
-    for (ProducerRecord<String, String> r : records) {
-      Kafka.producer().send(r);
+  /**
+   * Produces the records (at {@code bench.intake.rate} events/s when set), then waits until the
+   * service committed the end of the input topics and the webhook received one request per entry.
+   */
+  private void produceAndDrain(List<ProducerRecord<String, String>> records, Receiver.Endpoint hook)
+      throws Exception {
+    int hooksBefore = hook.count();
+    if (INTAKE_RATE > 0) {
+      Kafka.platformProducer().pace(records, INTAKE_RATE);
+    } else {
+      for (ProducerRecord<String, String> r : records) {
+        Kafka.producer().send(r);
+      }
+      Kafka.producer().flush();
     }
-    Kafka.producer().flush();
     String group =
         ConfigProvider.getConfig()
             .getValue("mp.messaging.incoming.events-resolved.group.id", String.class);
@@ -243,13 +283,20 @@ class ActivationBenchmark extends ActivationTestBase {
           .pollInterval(Duration.ofMillis(100))
           .until(() -> lag(admin, group) == 0);
     }
+    long entries =
+        records.stream().filter(r -> r.topic().equals(Topics.SEGMENTS_MEMBERSHIP)).count();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> hook.count() >= hooksBefore + entries);
   }
 
   private static long lag(Admin admin, String group) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> committed =
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
     Map<TopicPartition, OffsetSpec> ends = new java.util.HashMap<>();
-    for (String topic : List.of(Topics.EVENTS_RESOLVED, Topics.PROFILES_CHANGED)) {
+    for (String topic :
+        List.of(Topics.EVENTS_RESOLVED, Topics.PROFILES_CHANGED, Topics.SEGMENTS_MEMBERSHIP)) {
       admin
           .describeTopics(List.of(topic))
           .allTopicNames()

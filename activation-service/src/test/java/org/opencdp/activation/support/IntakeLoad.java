@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.opencdp.contracts.EventEnvelope;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.SegmentMembershipChanged;
 import org.opencdp.contracts.Topics;
 import org.opencdp.testsupport.EventEnvelopeBuilder;
 
@@ -45,6 +46,21 @@ public final class IntakeLoad {
    */
   public static List<ProducerRecord<String, String>> pairs(
       String workspace, String prefix, int events, int perProfile, int triggerShare) {
+    return pairs(workspace, prefix, events, perProfile, triggerShare, null);
+  }
+
+  /**
+   * The same, and when {@code entrySegment} is set, one event in {@code triggerShare} (none of the
+   * trigger or exit events) is a new user's first event followed by their entry into that segment,
+   * as each of the whole-platform benchmark's {@code Bench Signal} events leads to one entry.
+   */
+  public static List<ProducerRecord<String, String>> pairs(
+      String workspace,
+      String prefix,
+      int events,
+      int perProfile,
+      int triggerShare,
+      String entrySegment) {
     Random random = new Random(42);
     List<ProducerRecord<String, String>> out = new ArrayList<>(2 * events);
     int profiles = Math.max(1, events / perProfile);
@@ -57,6 +73,11 @@ public final class IntakeLoad {
     }
     for (int i = 0; i < events; i++) {
       int p = i % profiles;
+      boolean signal = entrySegment != null && i % triggerShare == triggerShare / 2;
+      if (signal && versions[p] > 0) { // a new user each time, as the platform's Bench Signal
+        ids[p] = prefix + "-" + UUID.randomUUID();
+        versions[p] = 0;
+      }
       String profileId = ids[p];
       String key = workspace + ":" + profileId;
       String name =
@@ -74,16 +95,33 @@ public final class IntakeLoad {
         changed.add("traits.plan");
       }
       versions[p]++;
-      if (changed.isEmpty()) {
-        continue; // only events.*/computed.* changed: profile-service sends nothing
+      if (!changed
+          .isEmpty()) { // else only events.*/computed.* changed: profile-service sends nothing
+        changed.add("events." + name);
+        changed.add("computed.events_7d");
+        out.add(
+            new ProducerRecord<>(
+                Topics.PROFILES_CHANGED,
+                key,
+                write(profile(workspace, profileId, versions[p], changed, plans[p]))));
       }
-      changed.add("events." + name);
-      changed.add("computed.events_7d");
-      out.add(
-          new ProducerRecord<>(
-              Topics.PROFILES_CHANGED,
-              key,
-              write(profile(workspace, profileId, versions[p], changed, plans[p]))));
+      if (signal) {
+        out.add(
+            new ProducerRecord<>(
+                Topics.SEGMENTS_MEMBERSHIP,
+                key,
+                write(
+                    new SegmentMembershipChanged(
+                        UUID.randomUUID().toString(),
+                        workspace,
+                        profileId,
+                        entrySegment,
+                        "bench",
+                        versions[p],
+                        SegmentMembershipChanged.Kind.ENTERED,
+                        "bench",
+                        Instant.now()))));
+      }
     }
     return out;
   }

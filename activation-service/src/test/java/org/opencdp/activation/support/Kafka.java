@@ -30,6 +30,7 @@ public final class Kafka {
           .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   private static KafkaProducer<String, String> producer;
+  private static PacedProducer paced;
   private static final Map<String, List<String>> COLLECTED =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -54,6 +55,51 @@ public final class Kafka {
               new StringSerializer());
     }
     return producer;
+  }
+
+  /** A producer set like identity-service's (lz4, linger 5 ms, 256 KiB batches, idempotent). */
+  public static synchronized PacedProducer platformProducer() {
+    if (paced == null) {
+      paced =
+          new PacedProducer(
+              new KafkaProducer<>(
+                  Map.of(
+                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                      bootstrap(),
+                      ProducerConfig.ACKS_CONFIG,
+                      "all",
+                      ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                      true,
+                      ProducerConfig.LINGER_MS_CONFIG,
+                      5,
+                      ProducerConfig.BATCH_SIZE_CONFIG,
+                      256 * 1024,
+                      ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                      "lz4"),
+                  new StringSerializer(),
+                  new StringSerializer()));
+    }
+    return paced;
+  }
+
+  /** Sends records at a fixed rate of resolved events (the other records go with their event). */
+  public record PacedProducer(KafkaProducer<String, String> producer) {
+    public void pace(List<ProducerRecord<String, String>> records, int eventsPerSecond)
+        throws InterruptedException {
+      long start = System.nanoTime();
+      long events = 0;
+      for (ProducerRecord<String, String> r : records) {
+        if (r.topic().equals(org.opencdp.contracts.Topics.EVENTS_RESOLVED)) {
+          long due = start + events++ * 1_000_000_000L / eventsPerSecond;
+          long wait = due - System.nanoTime();
+          if (wait > 1_000_000) {
+            Thread.sleep(wait / 1_000_000);
+          }
+        }
+        producer.send(r);
+      }
+      producer.flush();
+    }
   }
 
   public static void send(String topic, String key, Object value) {
