@@ -52,10 +52,13 @@ class ActivationBenchmark extends ActivationTestBase {
   private static final int BURST = Integer.getInteger("bench.burst", 5000);
   private static final int INTAKE = Integer.getInteger("bench.intake", 20000);
   private static final int INTAKE_WARMUPS = Integer.getInteger("bench.intake.warmups", 1);
-  // events/s; 0 = all at once. Above 0 the load looks like the whole-platform benchmark's: produced
-  // at that rate through a producer set like identity-service's (lz4, linger 5 ms), and one event
-  // in 100 followed by a segment entry that sends one webhook
+  // events/s; 0 = all at once
   private static final int INTAKE_RATE = Integer.getInteger("bench.intake.rate", 0);
+  // the whole-platform benchmark's load: produced through a producer set like identity-service's
+  // (lz4, linger 5 ms), one event in 100 a new user entering a segment whose campaign sends a
+  // webhook
+  private static final boolean PLATFORM =
+      Boolean.parseBoolean(System.getProperty("bench.intake.platform", "false"));
   private static final int IDLE_SECONDS = Integer.getInteger("bench.idle.seconds", 5);
 
   @Inject Pool pool;
@@ -186,7 +189,7 @@ class ActivationBenchmark extends ActivationTestBase {
     definition.put("exitOn", List.of(IntakeLoad.EXIT));
     createCampaign(definition);
     String entrySegment = null;
-    if (INTAKE_RATE > 0) {
+    if (PLATFORM) {
       entrySegment = unique("bench");
       createCampaign(
           campaign(
@@ -217,7 +220,7 @@ class ActivationBenchmark extends ActivationTestBase {
             "%n=== activation intake benchmark (mvn -B -ntp -pl activation-service -am verify"
                 + " -Pbenchmark -Dtest=ActivationBenchmark#intakeCpuPerInput"
                 + " -Dsurefire.failIfNoSpecifiedTests=false -Dbench.intake=%d"
-                + " -Dbench.intake.warmups=%d) ===%n"
+                + " -Dbench.intake.warmups=%d -Dbench.intake.rate=%d -Dbench.intake.platform=%s) ===%n"
                 + "%d inputs (%d cdp.events.resolved + %d cdp.profiles.changed: only trait/identifier"
                 + " changes, 10 events per profile; %d segment entries -> webhook), %s,"
                 + " consumed in %.1f s%n"
@@ -230,13 +233,14 @@ class ActivationBenchmark extends ActivationTestBase {
                 + " (CPU per input does not depend on the load; throughput would)%n",
             INTAKE,
             INTAKE_WARMUPS,
+            INTAKE_RATE,
+            PLATFORM,
             inputs.size(),
             INTAKE,
             inputs.stream().filter(r -> r.topic().equals(Topics.PROFILES_CHANGED)).count(),
             inputs.stream().filter(r -> r.topic().equals(Topics.SEGMENTS_MEMBERSHIP)).count(),
-            INTAKE_RATE > 0
-                ? "produced at " + INTAKE_RATE + " events/s, lz4, linger 5 ms"
-                : "produced at once, uncompressed",
+            (INTAKE_RATE > 0 ? "produced at " + INTAKE_RATE + " events/s" : "produced at once")
+                + (PLATFORM ? ", lz4, linger 5 ms" : ", uncompressed"),
             (end.wallNanos() - start.wallNanos()) / 1e9,
             end.since(start).perInput(inputs.size()),
             ThreadsByName.table(tasksStart, tasksEnd, INTAKE),
@@ -262,8 +266,8 @@ class ActivationBenchmark extends ActivationTestBase {
   private void produceAndDrain(List<ProducerRecord<String, String>> records, Receiver.Endpoint hook)
       throws Exception {
     int hooksBefore = hook.count();
-    if (INTAKE_RATE > 0) {
-      Kafka.platformProducer().pace(records, INTAKE_RATE);
+    if (PLATFORM || INTAKE_RATE > 0) {
+      Kafka.platformProducer(PLATFORM).pace(records, INTAKE_RATE);
     } else {
       for (ProducerRecord<String, String> r : records) {
         Kafka.producer().send(r);

@@ -57,8 +57,11 @@ public final class Kafka {
     return producer;
   }
 
-  /** A producer set like identity-service's (lz4, linger 5 ms, 256 KiB batches, idempotent). */
-  public static synchronized PacedProducer platformProducer() {
+  /**
+   * A producer set like identity-service's when {@code lz4} (lz4, linger 5 ms, 256 KiB batches,
+   * idempotent), else the same uncompressed.
+   */
+  public static synchronized PacedProducer platformProducer(boolean lz4) {
     if (paced == null) {
       paced =
           new PacedProducer(
@@ -75,21 +78,24 @@ public final class Kafka {
                       ProducerConfig.BATCH_SIZE_CONFIG,
                       256 * 1024,
                       ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                      "lz4"),
+                      lz4 ? "lz4" : "none"),
                   new StringSerializer(),
                   new StringSerializer()));
     }
     return paced;
   }
 
-  /** Sends records at a fixed rate of resolved events (the other records go with their event). */
+  /**
+   * Sends records at a fixed rate of resolved events (the other records go with their event), or
+   * all at once at rate 0.
+   */
   public record PacedProducer(KafkaProducer<String, String> producer) {
     public void pace(List<ProducerRecord<String, String>> records, int eventsPerSecond)
         throws InterruptedException {
       long start = System.nanoTime();
       long events = 0;
       for (ProducerRecord<String, String> r : records) {
-        if (r.topic().equals(org.opencdp.contracts.Topics.EVENTS_RESOLVED)) {
+        if (eventsPerSecond > 0 && r.topic().equals(org.opencdp.contracts.Topics.EVENTS_RESOLVED)) {
           long due = start + events++ * 1_000_000_000L / eventsPerSecond;
           long wait = due - System.nanoTime();
           if (wait > 1_000_000) {
