@@ -58,6 +58,8 @@ class PlatformBenchmarkIT {
       Duration.ofSeconds(Integer.getInteger("bench.seconds", 60));
   private final Duration ingestTime =
       Duration.ofSeconds(Integer.getInteger("bench.ingest.seconds", 30));
+  private final Duration warmupTime =
+      Duration.ofSeconds(Integer.getInteger("bench.warmup.seconds", 60));
   private final int clients = Integer.getInteger("bench.clients", 8);
   private final Duration lookupTime =
       Duration.ofSeconds(Integer.getInteger("bench.lookup.seconds", 15));
@@ -82,6 +84,9 @@ class PlatformBenchmarkIT {
   PlatformBenchmarkIT(Platform platform) {
     this.platform = platform;
   }
+
+  /** The unmeasured fixed-rate phase before the measured one. */
+  record Warmup(long acceptedEvents, Duration drained) {}
 
   /** What the open-loop phase did. */
   record FixedRate(
@@ -112,6 +117,7 @@ class PlatformBenchmarkIT {
               loadEvent("load-0", "m-baseline").getBytes(StandardCharsets.UTF_8),
               (int) Math.max(10_000, Math.min(ingest.units(), 500_000)));
       Duration drainedAfterIngest = awaitDrained(bootstrap, Duration.ofSeconds(180));
+      Warmup warmup = warmUp(bootstrap);
 
       BenchObservers.MembershipWatcher watcher =
           new BenchObservers.MembershipWatcher(bootstrap, segmentId);
@@ -128,7 +134,7 @@ class PlatformBenchmarkIT {
       BenchRun.Latencies toDelivery = new BenchRun.Latencies();
       try {
         say("fixed rate: %d events/s for %s (open loop)", rate, fixedRateTime);
-        fixed = sendAtFixedRate();
+        fixed = sendAtFixedRate(fixedRateTime, true);
         lagAtEnd = BenchObservers.consumerLag(bootstrap);
         int signals = fixed.signalSentAt().size();
         awaitQuiet(
@@ -213,6 +219,7 @@ class PlatformBenchmarkIT {
               ingest,
               kafka,
               drainedAfterIngest,
+              warmup,
               fixed,
               lagAtEnd,
               drainedAfterFixedRate,
@@ -351,9 +358,9 @@ class PlatformBenchmarkIT {
    * a slow pipeline shows as latency instead of as a lower offered rate. Latencies count from the
    * intended send time.
    */
-  private FixedRate sendAtFixedRate() {
+  private FixedRate sendAtFixedRate(Duration length, boolean signals) {
     long interval = 1_000_000_000L * BATCH / rate;
-    long batches = fixedRateTime.toSeconds() * rate / BATCH;
+    long batches = length.toSeconds() * rate / BATCH;
     Map<String, Long> signalSentAt = new ConcurrentHashMap<>();
     BenchRun.Latencies requests = new BenchRun.Latencies();
     AtomicLong accepted = new AtomicLong();
@@ -363,14 +370,16 @@ class PlatformBenchmarkIT {
     long start = System.nanoTime() + 100_000_000L;
     for (long b = 0; b < batches; b++) {
       long intended = start + b * interval;
-      String signalUser = "sig-" + run + "-" + b;
+      String signalUser = signals ? "sig-" + run + "-" + b : null;
       String body = loadBatch(signalUser);
       for (long wait = intended - System.nanoTime();
           wait > 0;
           wait = intended - System.nanoTime()) {
         LockSupport.parkNanos(wait);
       }
-      signalSentAt.put(signalUser, intended);
+      if (signalUser != null) {
+        signalSentAt.put(signalUser, intended);
+      }
       inFlight.add(
           client
               .sendAsync(batchRequest(body), HttpResponse.BodyHandlers.ofString())
@@ -404,6 +413,20 @@ class PlatformBenchmarkIT {
     } catch (Exception e) {
       return 0;
     }
+  }
+
+  /**
+   * The measured phase's load without signal events, then until consumers caught up: the services'
+   * JVMs compile their hot code (JIT) here rather than in the measured phase, as in a platform that
+   * has run for a while.
+   */
+  private Warmup warmUp(String bootstrap) {
+    if (warmupTime.isZero()) {
+      return new Warmup(0, Duration.ZERO);
+    }
+    say("warm-up: %d events/s for %s (open loop, not measured)", rate, warmupTime);
+    FixedRate warm = sendAtFixedRate(warmupTime, false);
+    return new Warmup(warm.acceptedEvents(), awaitDrained(bootstrap, Duration.ofSeconds(300)));
   }
 
   // ---- waiting and reading back ---------------------------------------------------------------
@@ -494,6 +517,7 @@ class PlatformBenchmarkIT {
       BenchRun.Result ingest,
       BenchRun.Result kafka,
       Duration drainedAfterIngest,
+      Warmup warmup,
       FixedRate fixed,
       Map<String, Long> lagAtEnd,
       Duration drainedAfterFixedRate,
@@ -521,6 +545,7 @@ class PlatformBenchmarkIT {
         .line(
             "Options (`-D`): `bench.rate` (events/s of the fixed-rate phase, "
                 + "default 3000), `bench.seconds` (60), `bench.ingest.seconds` (30), "
+                + "`bench.warmup.seconds` (60, 0 for none), "
                 + "`bench.clients` (8), `bench.lookup.seconds` (15).")
         .line("")
         .line(
@@ -538,11 +563,13 @@ class PlatformBenchmarkIT {
     machine.add(
         List.of(
             "settings",
-            "bench.rate=%d bench.seconds=%d bench.ingest.seconds=%d bench.clients=%d bench.lookup.seconds=%d"
+            ("bench.rate=%d bench.seconds=%d bench.ingest.seconds=%d bench.warmup.seconds=%d"
+                    + " bench.clients=%d bench.lookup.seconds=%d")
                 .formatted(
                     rate,
                     fixedRateTime.toSeconds(),
                     ingestTime.toSeconds(),
+                    warmupTime.toSeconds(),
                     clients,
                     lookupTime.toSeconds())));
     machine.add(List.of("load average at start (1, 5, 15 min)", loadAtStart));
@@ -606,6 +633,13 @@ class PlatformBenchmarkIT {
         .line(
             "Consumers caught up with the ingest phase in "
                 + drainedAfterIngest.toSeconds()
+                + " s. Then a warm-up, not measured: the fixed-rate phase's load without signal "
+                + "events for "
+                + warmupTime.toSeconds()
+                + " s ("
+                + warmup.acceptedEvents()
+                + " events accepted), caught up in "
+                + warmup.drained().toSeconds()
                 + " s.");
 
     report.heading("Event -> segment membership at a fixed rate (open loop)");
@@ -656,9 +690,9 @@ class PlatformBenchmarkIT {
                 + " ms = **about "
                 + num(Runtime.getRuntime().availableProcessors() * 1000 / perEvent)
                 + " events/s at most** for the whole pipeline on this machine. The services were "
-                + "started minutes before: their JVMs still compile code (the JIT compiler "
-                + "threads' CPU is a column of its own), which a platform that has run for hours "
-                + "has done once; without it: "
+                + "started minutes before (ingest phase and warm-up): their JVMs may still "
+                + "compile code (the JIT compiler threads' CPU is a column of its own), which a "
+                + "platform that has run for hours has done once; without it: "
                 + String.format(java.util.Locale.ROOT, "%.3f", warmPerEvent)
                 + " ms = about "
                 + num(Runtime.getRuntime().availableProcessors() * 1000 / warmPerEvent)

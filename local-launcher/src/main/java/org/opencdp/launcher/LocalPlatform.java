@@ -171,7 +171,8 @@ public final class LocalPlatform implements AutoCloseable {
       }
       int port = freePorts ? FreePorts.next() : spec.port();
       services.add(
-          ServiceProcess.start(repository, spec.name(), port, spec.heapMiB(), env, logs, watchdog));
+          ServiceProcess.start(
+              repository, spec.name(), port, spec.heapMiB(), spec.youngMiB(), env, logs, watchdog));
     }
     services.parallelStream().forEach(service -> service.awaitReady(READY_TIMEOUT));
     for (ServiceProcess service : services) {
@@ -327,17 +328,17 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   /**
-   * The five services with their ports, PostgreSQL database (null: none) and maximum heap: three
-   * times or more the live set each kept under the whole-platform benchmark
-   * (local-launcher/README.md).
+   * The five services with their ports, PostgreSQL database (null: none), maximum heap (three times
+   * or more the live set each kept under the whole-platform benchmark) and young generation (0: the
+   * JVM's default): local-launcher/README.md.
    */
-  record ServiceSpec(String name, int port, String database, int heapMiB) {
+  record ServiceSpec(String name, int port, String database, int heapMiB, int youngMiB) {
     static final List<ServiceSpec> ALL =
         List.of(
-            new ServiceSpec("ingestion-service", 8080, "ingestion", 256),
-            new ServiceSpec("identity-service", 8081, "identity", 192),
-            new ServiceSpec("profile-service", 8082, null, 256),
-            new ServiceSpec("segment-service", 8083, "segment", 256),
-            new ServiceSpec("activation-service", 8084, "activation", 192));
+            new ServiceSpec("ingestion-service", 8080, "ingestion", 256, 0),
+            new ServiceSpec("identity-service", 8081, "identity", 192, 0),
+            new ServiceSpec("profile-service", 8082, null, 320, 128),
+            new ServiceSpec("segment-service", 8083, "segment", 256, 0),
+            new ServiceSpec("activation-service", 8084, "activation", 192, 0));
   }
 }

@@ -43,6 +43,7 @@ public final class ServiceProcess {
       String name,
       int port,
       int heapMiB,
+      int youngMiB,
       Map<String, String> env,
       Path logDir,
       OrphanWatchdog watchdog) {
@@ -53,7 +54,7 @@ public final class ServiceProcess {
     Path log = logDir.resolve(name + ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(ServiceJvm.options(heapMiB));
+    command.addAll(ServiceJvm.options(heapMiB, youngMiB));
     command.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", jar.toString()));
     ProcessBuilder builder =
         new ProcessBuilder(command)
