@@ -47,6 +47,13 @@ import org.opencdp.testsupport.EventEnvelopeBuilder;
 final class KafkaInputsPhase {
   private static final String[] PAGES = {"/", "/pricing", "/docs", "/blog", "/cart"};
 
+  /**
+   * Profile changes per event ({@code -Dbench.changes-per-event}, default 1): the whole platform
+   * sends one only for a trait or identifier change, far fewer than one per event.
+   */
+  private static final double CHANGES_PER_EVENT =
+      Double.parseDouble(System.getProperty("bench.changes-per-event", "1"));
+
   private final String workspace;
   private final Config config;
   private final ChannelRegistry channels;
@@ -87,7 +94,9 @@ final class KafkaInputsPhase {
       channels.getPausable(Channels.EVENTS_RESOLVED).pause();
       channels.getPausable(Channels.PROFILES_CHANGED).pause();
       long changesBefore = count("membership_change");
-      for (int i = 0; i < inputs / 2; i++) {
+      int events = (int) Math.round(inputs / (1 + CHANGES_PER_EVENT));
+      int changes = 0;
+      for (int i = 0; i < events; i++) {
         int n = random.nextInt(profiles);
         Instant at = Instant.now();
         producer.send(
@@ -95,6 +104,10 @@ final class KafkaInputsPhase {
                 Topics.EVENTS_RESOLVED,
                 workspace + ":p" + n,
                 json.writeValueAsString(event(n, at))));
+        if (CHANGES_PER_EVENT < 1 && random.nextDouble() >= CHANGES_PER_EVENT) {
+          continue;
+        }
+        changes++;
         ProfileChanged change = change(n, at);
         producer.send(
             new ProducerRecord<>(
@@ -124,7 +137,7 @@ final class KafkaInputsPhase {
       if (!report) {
         return;
       }
-      int sent = inputs / 2 * 2;
+      int sent = events + changes;
       line.accept(
           String.format(
               java.util.Locale.ROOT,
@@ -134,9 +147,9 @@ final class KafkaInputsPhase {
                   + " (total %.1f s, %.1f s, %.1f s); %d membership changes written;"
                   + " dead-lettered: %d; %s; Kafka consumers: %s; JVM memory: %s;"
                   + " load average after: %s",
-              sent / 2,
+              events,
               SegmentBenchmark.BENCH_LOAD ? "'Bench Load'" : "page/order",
-              sent / 2,
+              changes,
               profiles,
               load,
               seconds,
