@@ -9,24 +9,23 @@ import org.opencdp.contracts.Identifier;
  * stored profile is decrypted only when its value is first used ({@link #sealed}): writing the
  * profile back needs only the hash and the stored form.
  */
-public final class KnownIdentifier {
+public final class KnownIdentifier extends RevealedOnFirstUse<String> {
   private final String type;
   private final String hash;
-  private String value;
-  // set until the value is revealed; volatile, written after value (see Stamp)
-  private volatile Supplier<String> reveal;
 
   public KnownIdentifier(String type, String value, String hash) {
+    this(type, value, null, hash);
+  }
+
+  private KnownIdentifier(String type, String value, Supplier<String> reveal, String hash) {
+    super(value, reveal);
     this.type = type;
-    this.value = value;
     this.hash = hash;
   }
 
   /** An identifier whose value is revealed (decrypted) only when first read. */
   static KnownIdentifier sealed(String type, Supplier<String> reveal, String hash) {
-    KnownIdentifier identifier = new KnownIdentifier(type, null, hash);
-    identifier.reveal = reveal;
-    return identifier;
+    return new KnownIdentifier(type, null, reveal, hash);
   }
 
   public String type() {
@@ -34,12 +33,7 @@ public final class KnownIdentifier {
   }
 
   public String value() {
-    Supplier<String> pending = reveal;
-    if (pending != null) {
-      value = pending.get();
-      reveal = null;
-    }
-    return value;
+    return revealed();
   }
 
   public String hash() {

@@ -174,7 +174,7 @@ public final class Profile {
     if (outbox.changedFields.isEmpty() && !outbox.deleted) {
       return;
     }
-    traits.values().forEach(Stamp::reveal);
+    traits.values().forEach(Stamp::value);
     identifiers.values().forEach(KnownIdentifier::value);
   }
 

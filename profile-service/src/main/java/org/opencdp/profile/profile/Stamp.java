@@ -10,21 +10,19 @@ import java.util.function.Supplier;
  * order.
  *
  * <p>A value read encrypted from the store is decrypted on first use ({@link #sealed}): most writes
- * (track events) compare provenance only and write the stored form back unchanged, and decrypting
- * every protected trait of every profile read was the largest allocation of the event path (README
- * benchmark).
+ * (track events) compare provenance only and write the stored form back unchanged.
  */
-public final class Stamp {
+public final class Stamp extends RevealedOnFirstUse<Object> {
   private final String source;
   private final String eventKey;
   private final Instant at;
-  private Object value;
-  // set until the value is revealed; volatile, written after value, so a reader that sees it null
-  // sees the value
-  private volatile Supplier<Object> reveal;
 
   public Stamp(Object value, String source, String eventKey, Instant at) {
-    this.value = value;
+    this(value, null, source, eventKey, at);
+  }
+
+  private Stamp(Object value, Supplier<Object> reveal, String source, String eventKey, Instant at) {
+    super(value, reveal);
     this.source = source;
     this.eventKey = eventKey;
     this.at = at;
@@ -32,23 +30,11 @@ public final class Stamp {
 
   /** A stamp whose value is revealed (decrypted) only when first read. */
   static Stamp sealed(Supplier<Object> reveal, String source, String eventKey, Instant at) {
-    Stamp stamp = new Stamp(null, source, eventKey, at);
-    stamp.reveal = reveal;
-    return stamp;
+    return new Stamp(null, reveal, source, eventKey, at);
   }
 
   public Object value() {
-    Supplier<Object> pending = reveal;
-    if (pending != null) {
-      value = pending.get();
-      reveal = null;
-    }
-    return value;
-  }
-
-  /** Reveals the value now if it is still sealed (fails here if it cannot be decrypted). */
-  void reveal() {
-    value();
+    return revealed();
   }
 
   public String source() {
