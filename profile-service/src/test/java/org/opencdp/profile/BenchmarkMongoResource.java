@@ -3,7 +3,6 @@ package org.opencdp.profile;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -49,7 +48,7 @@ public class BenchmarkMongoResource implements QuarkusTestResourceLifecycleManag
 
   private static MongoBackend backend() {
     if (!"h2".equals(backendName())) {
-      return new MemoryBackend();
+      return new MeteredMemoryBackend();
     }
     try {
       Path file = Files.createTempFile(Path.of("target"), "benchmark-store", ".mv");

@@ -429,6 +429,7 @@ class ProfileBenchmark {
       StoreCommands.Snapshot commandsBefore = StoreCommands.snapshot();
       Map<String, CpuTime.ThreadTime> threadsBefore = ThreadCpu.byGroup();
       var allocatedBefore = ThreadAllocation.snapshot();
+      Map<String, long[]> storeBefore = MeteredMemoryBackend.snapshot();
       long cpuStart = processCpuNanos();
       double seconds = eventRound(producer, EVENTS, WARMUP_EVENTS);
       double cpuMs = (processCpuNanos() - cpuStart) / 1e6;
@@ -455,7 +456,45 @@ class ProfileBenchmark {
       line(
           "  store commands per applied event: %s",
           StoreCommands.snapshot().perOperation(commandsBefore, Math.max(1, applied)));
+      line(
+          "  test double's CPU and heap per applied event inside its commands, by command and"
+              + " collection (ThreadMXBean): %s",
+          MeteredMemoryBackend.perOperation(
+              storeBefore, MeteredMemoryBackend.snapshot(), Math.max(1, applied)));
+      line(
+          "  a profile document after the events (BSON bytes, largest fields): %s",
+          sampleProfile());
     }
+  }
+
+  /** The stored size of one profile, and of its largest top-level fields. */
+  private String sampleProfile() {
+    Document doc =
+        mongo
+            .getDatabase("cdp")
+            .getCollection(Collections.PROFILES)
+            .find(new io.quarkus.mongodb.FindOptions().limit(1))
+            .collect()
+            .first()
+            .await()
+            .atMost(Duration.ofSeconds(30));
+    if (doc == null) {
+      return "none";
+    }
+    Map<String, Integer> sizes = new java.util.HashMap<>();
+    doc.forEach((k, v) -> sizes.put(k, bsonSize(new Document(k, v))));
+    StringBuilder out = new StringBuilder(String.format("%,d", bsonSize(doc)));
+    sizes.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .limit(6)
+        .forEach(e -> out.append(String.format(", %s %,d", e.getKey(), e.getValue())));
+    return out.toString();
+  }
+
+  private static int bsonSize(Document doc) {
+    return new org.bson.RawBsonDocument(doc, new org.bson.codecs.DocumentCodec())
+        .getByteBuffer()
+        .remaining();
   }
 
   /** Produces {@code count} events and waits until they are applied; returns the seconds taken. */
