@@ -41,12 +41,15 @@ public final class NativeRegistrationCheck {
    * not list; empty when the registrations are complete.
    */
   public static Set<String> missing(Class<?> registrations, String contractsPackage) {
+    return missing(registrations, classesOf(registrations), contractsPackage);
+  }
+
+  /** The classes directory (or jar) that holds {@code type}. */
+  static Path classesOf(Class<?> type) {
     try {
-      Path classes =
-          Path.of(registrations.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return missing(registrations, classes, contractsPackage);
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (java.net.URISyntaxException e) {
-      throw new IllegalStateException("no class directory for " + registrations, e);
+      throw new IllegalStateException("no class directory for " + type, e);
     }
   }
 

@@ -97,7 +97,8 @@ public class Dispatcher {
 
   @Scheduled(
       every = "${cdp.activation.delivery.poll-interval:1s}",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   void poll() {
     if (!running) {
       return;

@@ -32,7 +32,8 @@ public class JourneyTicker {
 
   @Scheduled(
       every = "${cdp.activation.journey-tick:1s}",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   void tick() {
     if (!running) {
       return;

@@ -32,7 +32,8 @@ public class WindowExpiryJob {
 
   @Scheduled(
       every = "${cdp.profile.computed.expiry-interval:60s}",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   Uni<Void> scheduled() {
     return runOnce()
         .onFailure()

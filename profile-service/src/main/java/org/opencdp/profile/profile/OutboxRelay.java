@@ -29,7 +29,8 @@ public class OutboxRelay {
 
   @Scheduled(
       every = "${cdp.profile.outbox.relay-interval:30s}",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   Uni<Void> scheduled() {
     return runOnce(relayAfter)
         .onFailure()

@@ -74,7 +74,8 @@ public class TimelineRetentionJob {
 
   @Scheduled(
       every = "${cdp.profile.timeline.retention-interval:5m}",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   Uni<Void> scheduled() {
     return runOnce()
         .onFailure()

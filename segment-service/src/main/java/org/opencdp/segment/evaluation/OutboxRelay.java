@@ -31,7 +31,8 @@ public class OutboxRelay {
 
   @Scheduled(
       every = "${cdp.segment.outbox.relay-interval:10s}",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   Uni<Void> relay() {
     return contexts
         .run(

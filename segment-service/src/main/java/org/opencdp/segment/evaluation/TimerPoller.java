@@ -50,7 +50,8 @@ public class TimerPoller {
   @Scheduled(
       identity = JOB,
       every = "${cdp.segment.timers.poll-interval:1s}",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   Uni<Void> poll() {
     return runDue()
         .replaceWithVoid()

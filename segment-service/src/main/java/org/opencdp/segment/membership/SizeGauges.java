@@ -24,7 +24,8 @@ public class SizeGauges {
 
   @Scheduled(
       every = "${cdp.segment.metrics.size-interval:15s}",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   public Uni<Void> refresh() {
     return Multi.createFrom()
         .iterable(catalog.knownWorkspaces())
