@@ -31,6 +31,7 @@ final class BenchCpu {
       Map<Long, CpuTime.ThreadTime> testJvmThreads,
       Map<String, Map<String, CpuTime.ThreadTime>> jvmThreadsByPart,
       Map<String, Double> jitMillisByPart,
+      Map<String, Double> measurementByKind,
       double machineBusyMillis) {
 
     /** What each part spent between {@code earlier} and this snapshot. */
@@ -47,18 +48,32 @@ final class BenchCpu {
       double testJvm = spent.remove(MEASUREMENT);
       spent.put(MONGO_DOUBLE, mongo);
       spent.put(MEASUREMENT, testJvm - mongo);
+      Map<String, Double> testJvmKinds =
+          CpuTime.byGroup(
+              earlier.jvmThreadsByPart.getOrDefault(MEASUREMENT, Map.of()),
+              jvmThreadsByPart.getOrDefault(MEASUREMENT, Map.of()),
+              CpuTime::jvmThreadKindOrOther);
+      testJvmKinds.remove("other"); // Java threads: the double (above) and the measurement
       Map<String, Double> jit = new LinkedHashMap<>();
       jvmThreadsByPart.forEach(
-          (part, threads) ->
+          (part, threads) -> {
+            if (!part.equals(MEASUREMENT)) {
               jit.put(
                   part,
                   CpuTime.byGroup(
                           earlier.jvmThreadsByPart.getOrDefault(part, Map.of()),
                           threads,
                           CpuTime::jvmThreadKindOrOther)
-                      .getOrDefault("JIT", 0.0)));
+                      .getOrDefault("JIT", 0.0));
+            }
+          });
       return new Snapshot(
-          spent, Map.of(), Map.of(), jit, machineBusyMillis - earlier.machineBusyMillis);
+          spent,
+          Map.of(),
+          Map.of(),
+          jit,
+          testJvmKinds,
+          machineBusyMillis - earlier.machineBusyMillis);
     }
 
     /**
@@ -122,6 +137,18 @@ final class BenchCpu {
               perEvent(measurement, events),
               "",
               ""));
+      measurementByKind.forEach(
+          (kind, ms) -> {
+            if (ms >= 100) { // a collector that did not run (SerialGC has no GC threads)
+              rows.add(
+                  List.of(
+                      "of which: test JVM " + kind + testJvmNote(kind),
+                      BenchReport.num(ms / 1000),
+                      perEvent(ms, events),
+                      "",
+                      ""));
+            }
+          });
       rows.add(
           List.of(
               "whole machine (busy time of all cores, /proc/stat)",
@@ -130,6 +157,19 @@ final class BenchCpu {
               "",
               ""));
       return rows;
+    }
+
+    /**
+     * The test JVM's heap holds the test double's data, so most of its collections are the double's
+     * cost; with SerialGC (the benchmark's setting) they run on the VM thread.
+     */
+    private static String testJvmNote(String kind) {
+      return switch (kind) {
+        case "GC" -> " (the heap holds the MongoDB-wire test double's data)";
+        case "VM thread (safepoints)" ->
+            " (SerialGC collects here; the heap holds the MongoDB-wire test double's data)";
+        default -> "";
+      };
     }
 
     private static String perEvent(double ms, long events) {
@@ -158,6 +198,8 @@ final class BenchCpu {
     parts.put("Redis", CpuTime.redisMillis(redisPort));
     Map<Long, CpuTime.ThreadTime> threads = CpuTime.threads();
     parts.put(MEASUREMENT, CpuTime.thisProcessMillis());
-    return new Snapshot(parts, threads, jvmThreads, Map.of(), CpuTime.machineBusyMillis());
+    jvmThreads.put(MEASUREMENT, CpuTime.tasks());
+    return new Snapshot(
+        parts, threads, jvmThreads, Map.of(), Map.of(), CpuTime.machineBusyMillis());
   }
 }
