@@ -1,6 +1,9 @@
 package org.opencdp.activation.config;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.opencdp.activation.campaign.Campaign;
+import org.opencdp.activation.campaign.CampaignDefinition;
+import org.opencdp.activation.campaign.CampaignService;
 import org.opencdp.activation.delivery.Message;
 import org.opencdp.contracts.DeliveryResult;
 import org.opencdp.contracts.EventEnvelope;
@@ -14,7 +17,8 @@ import org.opencdp.contracts.SegmentMembershipChanged;
 
 /**
  * Types Jackson reads and writes by reflection outside REST signatures (Kafka payloads, the
- * delivery message stored as JSON with each delivery): a native executable must know them.
+ * delivery message stored as JSON with each delivery, the campaign definition stored as JSON with
+ * each campaign): a native executable must know them.
  */
 @RegisterForReflection(
     targets = {
@@ -32,7 +36,15 @@ import org.opencdp.contracts.SegmentMembershipChanged;
       ProfileChanged.class,
       SegmentMembershipChanged.class,
       SegmentMembershipChanged.Kind.class,
-      Message.class
+      Message.class,
+      Campaign.class,
+      CampaignDefinition.class,
+      CampaignDefinition.Condition.class,
+      CampaignDefinition.Step.class,
+      CampaignDefinition.StepType.class,
+      CampaignDefinition.Trigger.class,
+      CampaignDefinition.TriggerType.class,
+      CampaignService.CampaignView.class
     })
 final class NativeRegistrations {
   private NativeRegistrations() {}

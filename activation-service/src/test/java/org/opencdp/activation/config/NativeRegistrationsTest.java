@@ -13,4 +13,13 @@ class NativeRegistrationsTest {
         .as("event-contracts types used by activation-service but missing from NativeRegistrations")
         .isEmpty();
   }
+
+  @Test
+  void registersTheCampaignTypesStoredAsJson() {
+    assertThat(
+            NativeRegistrationCheck.missing(
+                NativeRegistrations.class, "org.opencdp.activation.campaign"))
+        .as("campaign records (the definition is stored as JSON) missing from NativeRegistrations")
+        .isEmpty();
+  }
 }
