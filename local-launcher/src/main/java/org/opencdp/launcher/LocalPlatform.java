@@ -85,6 +85,7 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   public static void main(String[] args) throws Exception {
+    LauncherLogging.install();
     List<String> options = List.of(args);
     Path repository =
         Path.of(System.getProperty("cdp.repository", ".")).toAbsolutePath().normalize();

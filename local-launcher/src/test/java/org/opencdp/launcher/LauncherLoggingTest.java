@@ -1,0 +1,57 @@
+package org.opencdp.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launcher's start prints no ERROR line about the LogManager, and library warnings still show.
+ * In a JVM of its own: this test JVM already runs with JBoss LogManager (Surefire's setting).
+ */
+class LauncherLoggingTest {
+  @Test
+  void noLogManagerErrorAtStartAndWarningsStillShow() throws Exception {
+    Process child =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    LogsLikeTheLauncher.class.getName()))
+            .redirectErrorStream(true)
+            .start();
+    try {
+      String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(output).contains("done").doesNotContain("ERROR");
+      assertThat(output)
+          .contains("WARNING [launcher.test] a library warning")
+          .contains("WARN  [launcher.slf4j] an SLF4J warning")
+          .doesNotContain("an info line");
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
+  /**
+   * What the launcher's libraries do at start: java.util.logging is used first (the JDK's
+   * LogManager would be chosen here), a {@code System.Logger} later (JDK HTTP server and client).
+   */
+  public static final class LogsLikeTheLauncher {
+    private LogsLikeTheLauncher() {}
+
+    public static void main(String[] args) {
+      LauncherLogging.install();
+      java.util.logging.Logger.getLogger("launcher.test").info("an info line");
+      System.getLogger("launcher.system").log(System.Logger.Level.INFO, "an info line");
+      java.util.logging.Logger.getLogger("launcher.test").warning("a library warning");
+      org.slf4j.LoggerFactory.getLogger("launcher.slf4j").warn("an SLF4J warning");
+      System.out.println("done");
+    }
+  }
+}
