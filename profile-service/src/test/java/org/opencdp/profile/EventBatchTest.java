@@ -150,6 +150,67 @@ class EventBatchTest {
         .hasSize(5);
   }
 
+  private com.mongodb.client.MongoCollection<Document> timeline() {
+    return mongo.getDatabase("cdp").getCollection("timeline");
+  }
+
+  private long eventCount(String profileId) {
+    return stored(profileId).get("eventCount", Number.class).longValue();
+  }
+
+  /**
+   * A crash after the profile write but before the applied marks leaves the entries unapplied; the
+   * redelivered batch must fold none of them again (the profile's recent keys decide) and marks
+   * them. Pins what any change to the applied mark has to keep.
+   */
+  @Test
+  void aRedeliveryAfterACrashBeforeTheAppliedMarksFoldsNothingTwice() {
+    String profileId = Events.newProfileId();
+    List<EventEnvelope> events = history(profileId);
+    batch.apply(parsed(events)).await().atMost(Duration.ofSeconds(30));
+    Document first = stored(profileId);
+    Document ofProfile = new Document("workspaceId", WS).append("profileId", profileId);
+    timeline()
+        .updateMany(ofProfile, new Document("$set", new Document("applied", false))); // the crash
+
+    batch.apply(parsed(events)).await().atMost(Duration.ofSeconds(30));
+
+    Document again = stored(profileId);
+    assertThat(again.get("version")).isEqualTo(first.get("version"));
+    assertThat(again.get("eventCount")).isEqualTo(first.get("eventCount"));
+    assertThat(again.get("traits")).isEqualTo(first.get("traits"));
+    assertThat(timeline().countDocuments(ofProfile)).isEqualTo(5);
+    assertThat(timeline().countDocuments(ofProfile.append("applied", true))).isEqualTo(5);
+  }
+
+  /**
+   * A duplicate that comes after its key has left the profile's recent keys (more than the dedup
+   * window of later events) is still a duplicate: the applied timeline entry says so. Dropping the
+   * applied mark (entries left unapplied) would fold it a second time.
+   */
+  @Test
+  void aLateDuplicateWhoseKeyLeftTheRecentKeysIsNotFoldedAgain() {
+    String profileId = Events.newProfileId();
+    String user = "u-" + profileId;
+    EventEnvelope early = track(profileId, user, 1, 10);
+    batch.apply(parsed(List.of(early))).await().atMost(Duration.ofSeconds(30));
+    int later = 40; // more than the dedup window (32)
+    for (int i = 0; i < later; i++) {
+      batch
+          .apply(parsed(List.of(track(profileId, user, 2 + i, i))))
+          .await()
+          .atMost(Duration.ofSeconds(30));
+    }
+    String earlyKey = single.parse(TestKafka.write(early)).key();
+    assertThat(stored(profileId).getList("recent", String.class)).doesNotContain(earlyKey);
+    assertThat(eventCount(profileId)).isEqualTo(later + 1);
+
+    batch.apply(parsed(List.of(early))).await().atMost(Duration.ofSeconds(30));
+    single.apply(single.parse(TestKafka.write(early))).await().atMost(Duration.ofSeconds(30));
+
+    assertThat(eventCount(profileId)).isEqualTo(later + 1);
+  }
+
   @Test
   void theOutboxIsClearedOnceTheMessagesAreAcknowledgedAndTheLedgerEmpties() {
     String profileId = Events.newProfileId();
