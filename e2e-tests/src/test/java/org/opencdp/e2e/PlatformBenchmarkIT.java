@@ -60,6 +60,7 @@ class PlatformBenchmarkIT {
       Duration.ofSeconds(Integer.getInteger("bench.ingest.seconds", 30));
   private final Duration warmupTime =
       Duration.ofSeconds(Integer.getInteger("bench.warmup.seconds", 60));
+  private final List<Integer> alsoRates = rates(System.getProperty("bench.also.rates", ""));
   private final int clients = Integer.getInteger("bench.clients", 8);
   private final Duration lookupTime =
       Duration.ofSeconds(Integer.getInteger("bench.lookup.seconds", 15));
@@ -80,6 +81,7 @@ class PlatformBenchmarkIT {
           + Base64.getEncoder()
               .encodeToString((SHOP.writeKey() + ":").getBytes(StandardCharsets.UTF_8));
   private final AtomicLong messages = new AtomicLong();
+  private final AtomicLong phases = new AtomicLong();
 
   PlatformBenchmarkIT(Platform platform) {
     this.platform = platform;
@@ -87,6 +89,17 @@ class PlatformBenchmarkIT {
 
   /** The unmeasured fixed-rate phase before the measured one. */
   record Warmup(long acceptedEvents, Duration drained) {}
+
+  /** One measured fixed-rate phase: what was sent, what was read back, what it cost. */
+  record RatePhase(
+      int rate,
+      FixedRate fixed,
+      Map<String, Long> lagAtEnd,
+      Duration drained,
+      BenchRun.Latencies toMembership,
+      BenchRun.Latencies toDelivery,
+      Map<String, String> profileOfUser,
+      BenchCpu.Snapshot cpu) {}
 
   /** What the open-loop phase did. */
   record FixedRate(
@@ -119,59 +132,18 @@ class PlatformBenchmarkIT {
       Duration drainedAfterIngest = awaitDrained(bootstrap, Duration.ofSeconds(180));
       Warmup warmup = warmUp(bootstrap);
 
-      BenchObservers.MembershipWatcher watcher =
-          new BenchObservers.MembershipWatcher(bootstrap, segmentId);
-      FixedRate fixed;
-      BenchCpu.Snapshot cpuBefore =
-          BenchCpu.take(
-              servicePids(),
-              platform.kafka().pid().orElseThrow(),
-              postgresDataDir(),
-              platform.launcher().redis().port());
-      Map<String, Long> lagAtEnd;
-      Map<String, String> profileOfUser;
-      BenchRun.Latencies toMembership = new BenchRun.Latencies();
-      BenchRun.Latencies toDelivery = new BenchRun.Latencies();
-      try {
-        say("fixed rate: %d events/s for %s (open loop)", rate, fixedRateTime);
-        fixed = sendAtFixedRate(fixedRateTime, true);
-        lagAtEnd = BenchObservers.consumerLag(bootstrap);
-        int signals = fixed.signalSentAt().size();
-        awaitQuiet(
-            "memberships", () -> watcher.enteredAt().size(), signals, Duration.ofSeconds(300));
-        awaitQuiet(
-            "webhooks",
-            () -> webhooks.receivedAt().size(),
-            watcher.enteredAt().size(),
-            Duration.ofSeconds(180));
-        profileOfUser = resolveProfiles(List.copyOf(fixed.signalSentAt().keySet()));
-        profileOfUser.forEach(
-            (user, profile) -> {
-              Long entered = watcher.enteredAt().get(profile);
-              if (entered != null) {
-                toMembership.add(entered - fixed.signalSentAt().get(user));
-              }
-            });
-        watcher
-            .enteredAt()
-            .forEach(
-                (profile, entered) -> {
-                  Long delivered = webhooks.receivedAt().get(profile);
-                  if (delivered != null) {
-                    toDelivery.add(Math.max(0, delivered - entered));
-                  }
-                });
-      } finally {
-        watcher.close();
+      List<RatePhase> otherRates = new ArrayList<>();
+      for (int other : alsoRates) {
+        otherRates.add(measureAt(other, bootstrap, webhooks));
       }
-      Duration drainedAfterFixedRate = awaitDrained(bootstrap, Duration.ofSeconds(120));
-      BenchCpu.Snapshot cpu =
-          BenchCpu.take(
-                  servicePids(),
-                  platform.kafka().pid().orElseThrow(),
-                  postgresDataDir(),
-                  platform.launcher().redis().port())
-              .since(cpuBefore);
+      RatePhase main = measureAt(rate, bootstrap, webhooks);
+      FixedRate fixed = main.fixed();
+      Map<String, Long> lagAtEnd = main.lagAtEnd();
+      Duration drainedAfterFixedRate = main.drained();
+      BenchRun.Latencies toMembership = main.toMembership();
+      BenchRun.Latencies toDelivery = main.toDelivery();
+      Map<String, String> profileOfUser = main.profileOfUser();
+      BenchCpu.Snapshot cpu = main.cpu();
 
       List<String> users = List.copyOf(profileOfUser.keySet());
       List<String> profiles = List.copyOf(profileOfUser.values());
@@ -231,7 +203,9 @@ class PlatformBenchmarkIT {
               isMember,
               redis,
               rss,
-              cpu)
+              cpu,
+              otherRates,
+              main)
           .printAndWrite(reportFile);
 
       // The measurement ran (targets are reported, never asserted).
@@ -248,6 +222,74 @@ class PlatformBenchmarkIT {
       assertThat(rss.values()).as("RSS of each service").allMatch(v -> v > 0);
       assertThat(cpu.totalMillis()).as("CPU spent in the fixed-rate phase").isPositive();
     }
+  }
+
+  /**
+   * A measured open-loop phase at {@code phaseRate}: signal events, their memberships and
+   * deliveries read back, and the CPU every part spent until all consumers caught up.
+   */
+  private RatePhase measureAt(
+      int phaseRate, String bootstrap, BenchObservers.TimedWebhooks webhooks)
+      throws InterruptedException {
+    BenchObservers.MembershipWatcher watcher =
+        new BenchObservers.MembershipWatcher(bootstrap, segmentId);
+    FixedRate fixed;
+    Duration drained;
+    BenchCpu.Snapshot cpuBefore =
+        BenchCpu.take(
+            servicePids(),
+            platform.kafka().pid().orElseThrow(),
+            postgresDataDir(),
+            platform.launcher().redis().port());
+    Map<String, Long> lagAtEnd;
+    Map<String, String> profileOfUser;
+    BenchRun.Latencies toMembership = new BenchRun.Latencies();
+    BenchRun.Latencies toDelivery = new BenchRun.Latencies();
+    try {
+      say("fixed rate: %d events/s for %s (open loop)", phaseRate, fixedRateTime);
+      fixed = sendAtFixedRate(phaseRate, fixedRateTime, true);
+      lagAtEnd = BenchObservers.consumerLag(bootstrap);
+      int signals = fixed.signalSentAt().size();
+      awaitQuiet("memberships", () -> watcher.enteredAt().size(), signals, Duration.ofSeconds(300));
+      awaitQuiet(
+          "webhooks", // the receiver counts every phase's: this phase's entries only
+          () ->
+              (int)
+                  watcher.enteredAt().keySet().stream()
+                      .filter(webhooks.receivedAt()::containsKey)
+                      .count(),
+          watcher.enteredAt().size(),
+          Duration.ofSeconds(180));
+      profileOfUser = resolveProfiles(List.copyOf(fixed.signalSentAt().keySet()));
+      profileOfUser.forEach(
+          (user, profile) -> {
+            Long entered = watcher.enteredAt().get(profile);
+            if (entered != null) {
+              toMembership.add(entered - fixed.signalSentAt().get(user));
+            }
+          });
+      watcher
+          .enteredAt()
+          .forEach(
+              (profile, entered) -> {
+                Long delivered = webhooks.receivedAt().get(profile);
+                if (delivered != null) {
+                  toDelivery.add(Math.max(0, delivered - entered));
+                }
+              });
+    } finally {
+      watcher.close();
+    }
+    drained = awaitDrained(bootstrap, Duration.ofSeconds(120));
+    BenchCpu.Snapshot cpu =
+        BenchCpu.take(
+                servicePids(),
+                platform.kafka().pid().orElseThrow(),
+                postgresDataDir(),
+                platform.launcher().redis().port())
+            .since(cpuBefore);
+    return new RatePhase(
+        phaseRate, fixed, lagAtEnd, drained, toMembership, toDelivery, profileOfUser, cpu);
   }
 
   /** Where the launcher keeps the platform's PostgreSQL (its postmaster's -D). */
@@ -358,9 +400,10 @@ class PlatformBenchmarkIT {
    * a slow pipeline shows as latency instead of as a lower offered rate. Latencies count from the
    * intended send time.
    */
-  private FixedRate sendAtFixedRate(Duration length, boolean signals) {
-    long interval = 1_000_000_000L * BATCH / rate;
-    long batches = length.toSeconds() * rate / BATCH;
+  private FixedRate sendAtFixedRate(int perSecond, Duration length, boolean signals) {
+    long interval = 1_000_000_000L * BATCH / perSecond;
+    long batches = length.toSeconds() * perSecond / BATCH;
+    long phase = phases.incrementAndGet(); // signal users are new in every phase
     Map<String, Long> signalSentAt = new ConcurrentHashMap<>();
     BenchRun.Latencies requests = new BenchRun.Latencies();
     AtomicLong accepted = new AtomicLong();
@@ -370,7 +413,7 @@ class PlatformBenchmarkIT {
     long start = System.nanoTime() + 100_000_000L;
     for (long b = 0; b < batches; b++) {
       long intended = start + b * interval;
-      String signalUser = signals ? "sig-" + run + "-" + b : null;
+      String signalUser = signals ? "sig-" + run + "-" + phase + "-" + b : null;
       String body = loadBatch(signalUser);
       for (long wait = intended - System.nanoTime();
           wait > 0;
@@ -425,7 +468,7 @@ class PlatformBenchmarkIT {
       return new Warmup(0, Duration.ZERO);
     }
     say("warm-up: %d events/s for %s (open loop, not measured)", rate, warmupTime);
-    FixedRate warm = sendAtFixedRate(warmupTime, false);
+    FixedRate warm = sendAtFixedRate(rate, warmupTime, false);
     return new Warmup(warm.acceptedEvents(), awaitDrained(bootstrap, Duration.ofSeconds(300)));
   }
 
@@ -529,7 +572,9 @@ class PlatformBenchmarkIT {
       BenchRun.Result isMember,
       BenchRun.Result redis,
       Map<String, Double> rss,
-      BenchCpu.Snapshot cpu) {
+      BenchCpu.Snapshot cpu,
+      List<RatePhase> otherRates,
+      RatePhase main) {
     double rssTotal = rss.values().stream().mapToDouble(Double::doubleValue).sum();
     int signals = fixed.signalSentAt().size();
     BenchReport report = new BenchReport();
@@ -545,7 +590,8 @@ class PlatformBenchmarkIT {
         .line(
             "Options (`-D`): `bench.rate` (events/s of the fixed-rate phase, "
                 + "default 3000), `bench.seconds` (60), `bench.ingest.seconds` (30), "
-                + "`bench.warmup.seconds` (60, 0 for none), "
+                + "`bench.warmup.seconds` (60, 0 for none), `bench.also.rates` (other "
+                + "fixed rates measured the same way before the main phase, e.g. `1500,2000`), "
                 + "`bench.clients` (8), `bench.lookup.seconds` (15).")
         .line("")
         .line(
@@ -567,14 +613,15 @@ class PlatformBenchmarkIT {
         List.of(
             "settings",
             ("bench.rate=%d bench.seconds=%d bench.ingest.seconds=%d bench.warmup.seconds=%d"
-                    + " bench.clients=%d bench.lookup.seconds=%d")
+                    + " bench.clients=%d bench.lookup.seconds=%d bench.also.rates=%s")
                 .formatted(
                     rate,
                     fixedRateTime.toSeconds(),
                     ingestTime.toSeconds(),
                     warmupTime.toSeconds(),
                     clients,
-                    lookupTime.toSeconds())));
+                    lookupTime.toSeconds(),
+                    alsoRates)));
     machine.add(List.of("load average at start (1, 5, 15 min)", loadAtStart));
     machine.add(List.of("load average at end (1, 5, 15 min)", loadAtEnd));
     report.table(List.of("", ""), machine);
@@ -707,6 +754,10 @@ class PlatformBenchmarkIT {
         List.of("part", "CPU s", "per event", "of which JIT compiler threads", "share"),
         cpu.rows(fixed.acceptedEvents()));
 
+    if (!otherRates.isEmpty()) {
+      ratesSection(report, otherRates, main);
+    }
+
     report.heading("Entry -> delivery (webhook campaign on segment entry)");
     report
         .line("From the ENTERED change read from Kafka to the webhook request arriving here.")
@@ -738,6 +789,64 @@ class PlatformBenchmarkIT {
     memory.add(List.of("**total**", num(rssTotal) + " MiB (target < 2,048 MiB)"));
     report.table(List.of("service", "RSS"), memory);
     return report;
+  }
+
+  /** The phases of {@code bench.also.rates} (run first, in that order) next to the main one. */
+  private void ratesSection(BenchReport report, List<RatePhase> others, RatePhase main) {
+    report.heading("Other fixed rates (`bench.also.rates`)");
+    report
+        .line(
+            "The same measured phase ("
+                + fixedRateTime.toSeconds()
+                + " s, signal events, read back, CPU until caught up) at other rates, run after "
+                + "the warm-up and before the main phase, in this order. CPU in ms per event.")
+        .line("");
+    List<List<String>> rows = new ArrayList<>();
+    List<RatePhase> all = new ArrayList<>(others);
+    all.add(main);
+    for (RatePhase phase : all) {
+      long events = Math.max(1, phase.fixed().acceptedEvents());
+      BenchCpu.Snapshot cpu = phase.cpu();
+      rows.add(
+          List.of(
+              phase.rate() + (phase == main ? " (main)" : ""),
+              num(phase.fixed().achievedPerSecond()),
+              "" + sum(phase.lagAtEnd()),
+              phase.toMembership().count() + " / " + phase.fixed().signalSentAt().size(),
+              ms(phase.toMembership().ms(0.5)),
+              ms(phase.toMembership().ms(0.99)),
+              ms(phase.toDelivery().ms(0.5)),
+              perEvent(cpu.pipelineMillis(), events),
+              perEvent(cpu.pipelineMillis() - cpu.jitMillis(), events),
+              perEvent(cpu.machineBusyMillis(), events)));
+    }
+    report.table(
+        List.of(
+            "offered events/s",
+            "accepted/s",
+            "lag at the end of sending",
+            "memberships / signals",
+            "event -> membership p50",
+            "p99",
+            "entry -> delivery p50",
+            "pipeline CPU",
+            "without JIT",
+            "whole machine"),
+        rows);
+  }
+
+  private static String perEvent(double ms, long events) {
+    return String.format(java.util.Locale.ROOT, "%.3f", ms / events);
+  }
+
+  private static List<Integer> rates(String list) {
+    List<Integer> rates = new ArrayList<>();
+    for (String part : list.split(",")) {
+      if (!part.isBlank()) {
+        rates.add(Integer.parseInt(part.strip()));
+      }
+    }
+    return rates;
   }
 
   private static List<String> row(String what, BenchRun.Result result) {
