@@ -2,33 +2,24 @@ package org.opencdp.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.opencdp.testsupport.ChildJvm;
 
 /**
  * The launcher's start prints no ERROR line about the LogManager, and library warnings still show.
  * In a JVM of its own: this test JVM already runs with JBoss LogManager (Surefire's setting).
  */
 class LauncherLoggingTest {
+  private static final Duration CHILD_RUN = Duration.ofSeconds(60);
+
   @Test
   void noLogManagerErrorAtStartAndWarningsStillShow() throws Exception {
-    Process child =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    LogsLikeTheLauncher.class.getName()))
-            .redirectErrorStream(true)
-            .start();
+    Process child = ChildJvm.start(LogsLikeTheLauncher.class);
     try {
-      String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String output = String.join("\n", ChildJvm.linesUntil(child, "done"::equals, CHILD_RUN));
 
-      assertThat(output).contains("done").doesNotContain("ERROR");
+      assertThat(output).doesNotContain("ERROR");
       assertThat(output)
           .contains("WARNING [launcher.test] a library warning")
           .contains("WARN  [launcher.slf4j] an SLF4J warning")

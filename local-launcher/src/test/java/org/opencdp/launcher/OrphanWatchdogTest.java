@@ -2,19 +2,16 @@ package org.opencdp.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opencdp.testsupport.ChildJvm;
 
 /** What the launcher started must not outlive it, however it dies. */
 class OrphanWatchdogTest {
@@ -24,16 +21,7 @@ class OrphanWatchdogTest {
   @Test
   void whatALauncherStartedIsGoneSoonAfterItIsKilledWithSigkill(@TempDir Path dir)
       throws Exception {
-    Process parent =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    LauncherLikeParent.class.getName(),
-                    dir.toString()))
-            .redirectErrorStream(true)
-            .start();
+    Process parent = ChildJvm.start(LauncherLikeParent.class, dir.toString());
     Map<Long, Long> children = new LinkedHashMap<>(); // pid -> start ticks
     try {
       for (long pid : readChildren(parent)) {
@@ -89,30 +77,9 @@ class OrphanWatchdogTest {
   }
 
   private static List<Long> readChildren(Process parent) throws Exception {
-    StringBuilder output = new StringBuilder();
-    CompletableFuture<List<Long>> pids =
-        CompletableFuture.supplyAsync(
-            () -> {
-              List<Long> found = new ArrayList<>();
-              try {
-                BufferedReader lines =
-                    new BufferedReader(
-                        new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
-                String line;
-                while ((line = lines.readLine()) != null) {
-                  if (line.startsWith("child=")) {
-                    found.add(Long.parseLong(line.substring("child=".length())));
-                  } else if (line.equals("ready")) {
-                    return found;
-                  } else {
-                    output.append(line).append('\n');
-                  }
-                }
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-              throw new IllegalStateException("parent exited before it was ready:\n" + output);
-            });
-    return pids.get(PARENT_START.toSeconds(), TimeUnit.SECONDS);
+    return ChildJvm.linesUntil(parent, "ready"::equals, PARENT_START).stream()
+        .filter(line -> line.startsWith("child="))
+        .map(line -> Long.parseLong(line.substring("child=".length())))
+        .toList();
   }
 }

@@ -2,14 +2,10 @@ package org.opencdp.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,16 +18,7 @@ class BrokerExitsWithParentTest {
 
   @Test
   void brokerExitsWhenItsParentIsKilled(@TempDir Path dir) throws Exception {
-    Process parent =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    ParentJvm.class.getName(),
-                    dir.toString()))
-            .redirectErrorStream(true)
-            .start();
+    Process parent = ChildJvm.start(ParentJvm.class, dir.toString());
     ProcessHandle broker = null;
     try {
       long brokerPid = readBrokerPid(parent);
@@ -63,26 +50,9 @@ class BrokerExitsWithParentTest {
   }
 
   private static long readBrokerPid(Process parent) throws Exception {
-    StringBuilder output = new StringBuilder();
-    CompletableFuture<Long> pid =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try (BufferedReader lines =
-                  new BufferedReader(
-                      new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                  if (line.startsWith(PID_LINE)) {
-                    return Long.parseLong(line.substring(PID_LINE.length()));
-                  }
-                  output.append(line).append('\n');
-                }
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-              throw new IllegalStateException("parent JVM ended without a broker pid:\n" + output);
-            });
-    return pid.get(BROKER_START.toSeconds(), TimeUnit.SECONDS);
+    List<String> lines =
+        ChildJvm.linesUntil(parent, line -> line.startsWith(PID_LINE), BROKER_START);
+    return Long.parseLong(lines.get(lines.size() - 1).substring(PID_LINE.length()));
   }
 
   private static boolean awaitGone(ProcessHandle process, Duration bound)
