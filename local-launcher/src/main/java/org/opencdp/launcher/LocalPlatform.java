@@ -163,6 +163,9 @@ public final class LocalPlatform implements AutoCloseable {
     say("Starting services");
     for (ServiceSpec spec : ServiceSpec.ALL) {
       Map<String, String> env = new HashMap<>(common);
+      // the launcher's defaults for one small machine; a variable the user set wins
+      spec.settings()
+          .forEach((key, value) -> env.put(key, System.getenv().getOrDefault(key, value)));
       if (spec.database() != null) {
         env.put("CDP_POSTGRES_URL", postgres.reactiveUrl(spec.database()));
       }
@@ -330,16 +333,24 @@ public final class LocalPlatform implements AutoCloseable {
 
   /**
    * The five services with their ports, PostgreSQL database (null: none), maximum heap (three times
-   * or more the live set each kept under the whole-platform benchmark) and young generation (0: the
-   * JVM's default): local-launcher/README.md.
+   * or more the live set each kept under the whole-platform benchmark), young generation (0: the
+   * JVM's default) and settings for one small machine: local-launcher/README.md.
    */
-  record ServiceSpec(String name, int port, String database, int heapMiB, int youngMiB) {
+  record ServiceSpec(
+      String name,
+      int port,
+      String database,
+      int heapMiB,
+      int youngMiB,
+      Map<String, String> settings) {
     static final List<ServiceSpec> ALL =
         List.of(
-            new ServiceSpec("ingestion-service", 8080, "ingestion", 256, 0),
-            new ServiceSpec("identity-service", 8081, "identity", 192, 0),
-            new ServiceSpec("profile-service", 8082, null, 320, 128),
-            new ServiceSpec("segment-service", 8083, "segment", 256, 0),
-            new ServiceSpec("activation-service", 8084, "activation", 192, 0));
+            new ServiceSpec("ingestion-service", 8080, "ingestion", 256, 0, Map.of()),
+            new ServiceSpec("identity-service", 8081, "identity", 192, 0, Map.of()),
+            new ServiceSpec(
+                "profile-service", 8082, null, 320, 128, Map.of("CDP_PROFILE_CONSUMERS", "1")),
+            new ServiceSpec(
+                "segment-service", 8083, "segment", 256, 0, Map.of("CDP_SEGMENT_CONSUMERS", "1")),
+            new ServiceSpec("activation-service", 8084, "activation", 192, 0, Map.of()));
   }
 }

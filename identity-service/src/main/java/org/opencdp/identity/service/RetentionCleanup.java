@@ -53,12 +53,18 @@ public class RetentionCleanup {
         new Retained("erased-identifier", config::erasedRetention, erased::deleteErasedBefore);
   }
 
-  @Scheduled(every = "${cdp.identity.cleanup-interval:1h}", delayed = "1m")
+  @Scheduled(
+      every = "${cdp.identity.cleanup-interval:1h}",
+      delayed = "1m",
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   public Uni<Void> deleteExpiredProcessedEvents() {
     return processedEvents.deleteExpired();
   }
 
-  @Scheduled(every = "${cdp.identity.cleanup-interval:1h}", delayed = "1m")
+  @Scheduled(
+      every = "${cdp.identity.cleanup-interval:1h}",
+      delayed = "1m",
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   public Uni<Void> deleteExpiredErasedIdentifiers() {
     return erasedIdentifiers.deleteExpired();
   }

@@ -101,7 +101,8 @@ public class ImportJobs implements PanacheRepositoryBase<ImportJob, String> {
   /** Picks up queued or interrupted jobs, one at a time (also after a restart). */
   @Scheduled(
       every = "${cdp.gateway.import-poll:2s}",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   Uni<Void> work() {
     return Panache.withSession(
             () ->
