@@ -591,7 +591,7 @@ class PlatformBenchmarkIT {
             "Options (`-D`): `bench.rate` (events/s of the fixed-rate phase, "
                 + "default 3000), `bench.seconds` (60), `bench.ingest.seconds` (30), "
                 + "`bench.warmup.seconds` (60, 0 for none), `bench.also.rates` (other "
-                + "fixed rates measured the same way before the main phase, e.g. `1500,2000`), "
+                + "fixed rates measured the same way before the main phase: `1500,2000`; empty for none), "
                 + "`bench.clients` (8), `bench.lookup.seconds` (15).")
         .line("")
         .line(
@@ -600,11 +600,10 @@ class PlatformBenchmarkIT {
                 + "MALLOC_ARENA_MAX=2: local-launcher/README.md) on real Kafka, PostgreSQL and "
                 + "Redis and the MongoDB-wire test server (mongo-java-server, an in-memory test "
                 + "double, **not MongoDB**), all on this one machine together with the load "
-                + "generator. The test double lives in the test JVM, which runs with SerialGC "
-                + "(`argLine` of the `e2e-benchmark` profile): the double keeps every document "
-                + "on the heap, and G1 spent 0.119 ms per event collecting it where SerialGC "
-                + "spends 0.070. Figures are only meaningful on an otherwise idle machine: check "
-                + "the load average below.");
+                + "generator. The test double lives in the test JVM, without mongo-java-server's "
+                + "oplog (it kept a copy of every write for good), on a fixed 6 GiB heap with "
+                + "SerialGC (`argLine` of the `e2e-benchmark` profile). Figures are only "
+                + "meaningful on an otherwise idle machine: check the load average below.");
     report.heading("Machine and run");
     List<List<String>> machine = new ArrayList<>();
     machine.add(List.of("date", date.toString()));

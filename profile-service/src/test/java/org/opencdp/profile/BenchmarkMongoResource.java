@@ -11,10 +11,10 @@ import java.util.Map;
 
 /**
  * The benchmark's store: a real MongoDB when {@code -Dbench.mongodb-url=mongodb://…} is given, else
- * its own mongo-java-server (the MongoDB-wire test double, same JVM), without the oplog the shared
- * test server keeps for change streams: this service opens none, and the oplog would hold a second
- * copy of every seeded document. {@code -Dbenchmark.store=h2} uses the file-backed H2 MVStore
- * backend instead of the in-memory one. On the test double the outbox relay is off (see start).
+ * its own mongo-java-server (the MongoDB-wire test double, same JVM), without an oplog (no service
+ * opens a change stream; the oplog would hold a second copy of every seeded document). {@code
+ * -Dbenchmark.store=h2} uses the file-backed H2 MVStore backend instead of the in-memory one. On
+ * the test double the outbox relay is off (see start).
  */
 public class BenchmarkMongoResource implements QuarkusTestResourceLifecycleManager {
   static final String URL_PROPERTY = "bench.mongodb-url";
