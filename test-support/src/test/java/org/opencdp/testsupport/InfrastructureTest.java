@@ -6,6 +6,7 @@ import com.mongodb.client.MongoClients;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -63,6 +64,16 @@ class InfrastructureTest {
       var collection = client.getDatabase("probe").getCollection("docs");
       collection.insertOne(new Document("_id", "p1").append("n", 1));
       assertThat(collection.find(new Document("_id", "p1")).first()).containsEntry("n", 1);
+    }
+  }
+
+  @Test
+  void mongoWireServerKeepsNoOplogCopyOfWrites() {
+    try (var client = MongoClients.create(Infrastructure.mongo().connectionString())) {
+      client.getDatabase("probe").getCollection("logged").insertOne(new Document("_id", "w1"));
+      // mongo-java-server's oplog is an uncapped collection that would grow with every write
+      assertThat(client.getDatabase("local").listCollectionNames().into(new ArrayList<>()))
+          .doesNotContain("oplog.rs");
     }
   }
 
