@@ -86,8 +86,7 @@ public final class NativeRegistrationCheck {
     try (Stream<Path> files = Files.walk(classesDir)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
         // Class file strings are modified UTF-8; package and class names are ASCII, so Latin-1
-        // keeps
-        // every byte and the regex finds them wherever the constant pool holds them.
+        // keeps every byte and the regex finds them wherever the constant pool holds them.
         Matcher m =
             reference.matcher(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
         while (m.find()) {
