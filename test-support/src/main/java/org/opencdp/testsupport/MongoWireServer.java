@@ -1,7 +1,6 @@
 package org.opencdp.testsupport;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /**
  * mongo-java-server: a MongoDB wire-protocol server written in Java. It is NOT MongoDB: no
@@ -21,7 +20,8 @@ public final class MongoWireServer implements AutoCloseable {
     // No oplog: no service opens a change stream, and mongo-java-server's oplog is an uncapped
     // collection that keeps a copy of every write for good (in the whole-platform benchmark it
     // held most of the test JVM's 5.7 GiB heap and cost the double an extra insert per write).
-    MongoServer server = new MongoServer(new MemoryBackend());
+    // LeanMemoryBackend: two more of the double's own costs taken out (see there).
+    MongoServer server = new MongoServer(new LeanMemoryBackend());
     server.bind("127.0.0.1", port);
     return new MongoWireServer(server, "mongodb://127.0.0.1:" + port);
   }
