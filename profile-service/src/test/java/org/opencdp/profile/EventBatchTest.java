@@ -22,6 +22,9 @@ import org.bson.codecs.BsonDocumentCodec;
 import org.bson.codecs.DocumentCodec;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.EventEnvelope;
+import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.profile.profile.FinishedOutboxCleaner;
+import org.opencdp.profile.profile.FinishedOutboxes;
 import org.opencdp.profile.profile.ProfileEventBatch;
 import org.opencdp.profile.profile.ProfileEvents;
 import org.opencdp.profile.profile.StoreWorkLedger;
@@ -42,6 +45,8 @@ class EventBatchTest {
   @Inject ProfileEventBatch batch;
   @Inject ProfileEvents single;
   @Inject StoreWorkLedger ledger;
+  @Inject FinishedOutboxCleaner cleaner;
+  @Inject FinishedOutboxes finished;
   @Inject com.mongodb.client.MongoClient mongo;
 
   private final Instant base =
@@ -216,15 +221,41 @@ class EventBatchTest {
     String profileId = Events.newProfileId();
     batch.apply(parsed(history(profileId))).await().atMost(Duration.ofSeconds(30));
 
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> stored(profileId).get("outbox") == null);
+    Outboxes.awaitCleared(mongo, cleaner, WS, profileId);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> ledger.size() == 0);
     // the store part was carried out before the clear: audit and identifier index are there
     assertThat(audit(profileId)).anyMatch(row -> row.startsWith("traits.city|"));
     as(WS).get("/v1/profiles/email:" + email("u-" + profileId)).then().statusCode(200);
     assertThat(TestKafka.awaitProfileChanged(WS, profileId, c -> c.changedFields().size() > 0))
         .isNotNull();
+  }
+
+  @Test
+  void anAcknowledgedOutboxIsNotClearedByAnUpdateOfItsOwnAndNeverSentTwice() {
+    String profileId = Events.newProfileId();
+    String user = "u-" + profileId;
+    batch
+        .apply(parsed(List.of(Events.identify(WS, profileId, user, base, Map.of("plan", "pro")))))
+        .await()
+        .atMost(Duration.ofSeconds(30));
+    TestKafka.awaitProfileChanged(WS, profileId, c -> c.changedFields().contains("traits.plan"));
+
+    // acknowledged: recorded as finished, so a writer reading this version drops the outbox,
+    // while the document keeps it until the cleaner's bulk write or the profile's next write
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> finished.holds(WS, profileId, 1));
+    assertThat(stored(profileId).get("outbox", Document.class).getList("fields", String.class))
+        .contains("traits.plan");
+
+    EventEnvelope moved =
+        Events.identify(WS, profileId, user, base.plusSeconds(9), Map.of("city", "Lyon"));
+    batch.apply(parsed(List.of(moved))).await().atMost(Duration.ofSeconds(30));
+    ProfileChanged next = TestKafka.awaitProfileChanged(WS, profileId, c -> c.version() == 2);
+    assertThat(next.changedFields()).containsExactly("traits.city");
+    assertThat(stored(profileId).get("outbox", Document.class).getList("fields", String.class))
+        .containsExactly("traits.city");
+
+    Outboxes.awaitCleared(mongo, cleaner, WS, profileId);
+    assertThat(stored(profileId).get("version", Number.class).longValue()).isEqualTo(2);
   }
 
   private static int bsonSize(RawBsonDocument doc) {
@@ -236,9 +267,7 @@ class EventBatchTest {
     String profileId = Events.newProfileId();
     String user = "u-" + profileId;
     batch.apply(parsed(history(profileId))).await().atMost(Duration.ofSeconds(30));
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> stored(profileId).get("outbox") == null);
+    Outboxes.awaitCleared(mongo, cleaner, WS, profileId);
     Document before = stored(profileId);
     List<ProfileEvents.Parsed> track = parsed(List.of(track(profileId, user, 9, 7)));
 

@@ -33,6 +33,7 @@ class ProfileEventsTest {
 
   @jakarta.inject.Inject com.mongodb.client.MongoClient mongo;
   @jakarta.inject.Inject org.opencdp.profile.profile.OutboxRelay relay;
+  @jakarta.inject.Inject org.opencdp.profile.profile.FinishedOutboxCleaner cleaner;
   private final Instant base =
       Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofHours(1));
 
@@ -114,16 +115,7 @@ class ProfileEventsTest {
             .first();
     assertThat(stored).isNotNull();
     assertThat(((Number) stored.get("eventCount")).intValue()).isEqualTo(3);
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                !mongo
-                    .getDatabase("cdp")
-                    .getCollection("profiles")
-                    .find(new org.bson.Document("_id", WS + ":" + profileId))
-                    .first()
-                    .containsKey("outbox"));
+    Outboxes.awaitCleared(mongo, cleaner, WS, profileId);
   }
 
   @Test
@@ -360,9 +352,7 @@ class ProfileEventsTest {
     awaitEvents(WS, profileId, 1);
     var profiles = mongo.getDatabase("cdp").getCollection("profiles");
     var id = new org.bson.Document("_id", WS + ":" + profileId);
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> profiles.find(id).first().get("outbox") == null);
+    Outboxes.awaitCleared(mongo, cleaner, WS, profileId);
     // what a crash between the profile write and the broker's ack leaves behind
     profiles.updateOne(
         id,

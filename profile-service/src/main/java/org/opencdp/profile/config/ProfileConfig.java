@@ -56,6 +56,13 @@ public interface ProfileConfig {
     /** How old an outbox must be before the relay resends it. */
     @WithDefault("30S")
     Duration relayAfter();
+
+    /**
+     * How long a finished outbox (acknowledged) may stay in its document before one bulk write
+     * clears it; the profile's next write usually replaces it first. Well under relay-after.
+     */
+    @WithDefault("5S")
+    Duration clearDelay();
   }
 
   interface Crypto {

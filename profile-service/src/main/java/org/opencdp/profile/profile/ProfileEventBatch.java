@@ -26,9 +26,10 @@ import org.opencdp.profile.timeline.TimelineStore;
 /**
  * Applies the resolved events of one poll batch with a fixed number of round trips instead of five
  * or more per event: one tombstone read, one timeline insert, one read and one bulk write of the
- * profiles, one bulk write each for audit, identifier index and outbox, one to mark the entries
- * applied. Events of one profile are folded in their partition order, and each profile is written
- * once per batch under its version check.
+ * profiles, one bulk write each for audit and identifier index, one to mark the entries applied;
+ * the acknowledged outboxes are cleared later in bulk ({@link FinishedOutboxes}), most of them by
+ * the profile's next write. Events of one profile are folded in their partition order, and each
+ * profile is written once per batch under its version check.
  *
  * <p>What is not routine goes through {@link ProfileEvents#apply(Parsed)} one event at a time, in
  * order: profiles merged away (redirect), suppressed profiles, and writes that lost a race. That
@@ -52,6 +53,7 @@ public class ProfileEventBatch {
   private final Clock clock;
   private final MeterRegistry metrics;
   private final StoreWorkLedger storeWorkDone;
+  private final FinishedOutboxes finishedOutboxes;
 
   ProfileEventBatch(
       ProfileEvents single,
@@ -68,8 +70,10 @@ public class ProfileEventBatch {
       ProfileErasure erasure,
       Clock clock,
       MeterRegistry metrics,
-      StoreWorkLedger storeWorkDone) {
+      StoreWorkLedger storeWorkDone,
+      FinishedOutboxes finishedOutboxes) {
     this.storeWorkDone = storeWorkDone;
+    this.finishedOutboxes = finishedOutboxes;
     this.erasure = erasure;
     this.single = single;
     this.timeline = timeline;
@@ -255,12 +259,13 @@ public class ProfileEventBatch {
 
   /**
    * The outboxes of the written profiles, in bulk: audit records and identifier index entries
-   * before going on (reads see them at once), then ProfileChanged without waiting for the acks; the
-   * outboxes are cleared, in one write per profile, when the acks arrive (else {@link OutboxRelay}
-   * resends). Index entries are not safe to assign again later (a detach or unmerge may have moved
-   * the identifier since), only in the crash window: until the ack, {@link StoreWorkLedger} keeps
-   * this instance's writers from carrying the store part out again, and if the ack fails the store
-   * part is cleared on its own.
+   * before going on (reads see them at once), then ProfileChanged without waiting for the acks; an
+   * acknowledged outbox is recorded as finished ({@link FinishedOutboxes}: cleared in bulk seconds
+   * later unless the profile's next write replaced it first), else {@link OutboxRelay} resends.
+   * Index entries are not safe to assign again later (a detach or unmerge may have moved the
+   * identifier since), only in the crash window: until the ack, {@link StoreWorkLedger} keeps this
+   * instance's writers from carrying the store part out again, and if the ack fails the store part
+   * is cleared on its own.
    */
   private Uni<Void> flush(String ws, List<Profile> landed) {
     List<Document> auditDocs = new ArrayList<>();
@@ -313,7 +318,8 @@ public class ProfileEventBatch {
         .transformToUni(
             (ok, failure) -> {
               if (failure == null) {
-                return profiles.clearOutboxes(sent, false);
+                sent.forEach(finishedOutboxes::finished); // cleared later, or replaced first
+                return Uni.createFrom().voidItem();
               }
               Log.warnf(
                   "ProfileChanged not acknowledged (%s); the outbox relay resends it",

@@ -32,18 +32,25 @@ public class ProfileStore {
   private final ReactiveMongoCollection<Document> profiles;
   private final ProfileDocuments documents;
   private final StoreWorkLedger storeWorkDone;
+  private final FinishedOutboxes finished;
 
-  ProfileStore(Collections collections, ProfileDocuments documents, StoreWorkLedger storeWorkDone) {
+  ProfileStore(
+      Collections collections,
+      ProfileDocuments documents,
+      StoreWorkLedger storeWorkDone,
+      FinishedOutboxes finished) {
     this.profiles = collections.get(Collections.PROFILES);
     this.documents = documents;
     this.storeWorkDone = storeWorkDone;
+    this.finished = finished;
   }
 
-  /** A profile read for writing: without the store work this instance already carried out. */
+  /** A profile read for writing: without the outbox work this instance already carried out. */
   private Profile forWrite(Document doc) {
     Profile p = documents.fromDocument(doc);
     p.storedDocument = doc;
     storeWorkDone.dropDone(p);
+    finished.dropFinished(p);
     return p;
   }
 
@@ -88,8 +95,7 @@ public class ProfileStore {
     return write.invoke(
         saved -> {
           if (saved) {
-            profile.version = next;
-            profile.storedDocument = doc;
+            landed(profile, doc);
           }
         });
   }
@@ -215,9 +221,10 @@ public class ProfileStore {
             });
   }
 
-  private static void landed(Profile p, Document written) {
+  private void landed(Profile p, Document written) {
     p.version = p.version + 1;
     p.storedDocument = written;
+    finished.superseded(p);
   }
 
   /** The stored document is the one we wrote: our version, and our last event key. */
@@ -246,6 +253,15 @@ public class ProfileStore {
     return writes.isEmpty()
         ? Uni.createFrom().voidItem()
         : profiles.bulkWrite(writes, new BulkWriteOptions().ordered(false)).replaceWithVoid();
+  }
+
+  /** Clears finished outboxes in one round trip, each unless someone wrote the profile since. */
+  public Uni<Void> clearFinishedOutboxes(List<FinishedOutboxes.Finished> finishedOutboxes) {
+    List<WriteModel<Document>> writes = new ArrayList<>();
+    for (FinishedOutboxes.Finished f : finishedOutboxes) {
+      writes.add(new UpdateOneModel<>(versioned(f.key(), f.version()), Updates.unset("outbox")));
+    }
+    return profiles.bulkWrite(writes, new BulkWriteOptions().ordered(false)).replaceWithVoid();
   }
 
   /** Clears the outbox once its work is done, unless someone wrote the profile since. */

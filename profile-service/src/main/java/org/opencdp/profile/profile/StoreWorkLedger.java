@@ -7,12 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Which profile versions had the store part of their outbox (audit records, identifier index
  * entries) carried out by this instance while their ProfileChanged still waits for its ack. The
- * batch path clears the whole outbox in one write when the ack arrives instead of clearing the
- * store part first (one profile update instead of two); meanwhile a writer that reads the profile
- * at that version must not carry the store part out again, so {@link ProfileStore} drops it on
- * load. An entry lives from the store work to the outbox clear (milliseconds); after a crash the
- * ledger is empty and the store part is carried out again, which is the outbox's crash-window
- * behaviour.
+ * batch path does not clear the store part on its own (a profile update); when the ack arrives the
+ * whole outbox is finished ({@link FinishedOutboxes}). Meanwhile a writer that reads the profile at
+ * that version must not carry the store part out again, so {@link ProfileStore} drops it on load.
+ * An entry lives from the store work to the ack (milliseconds); after a crash the ledger is empty
+ * and the store part is carried out again, which is the outbox's crash-window behaviour.
  */
 @ApplicationScoped
 public class StoreWorkLedger {
