@@ -22,6 +22,7 @@ final class BenchCpu {
   static final String MEASUREMENT = "test JVM: load generator, observers, GC/JIT (not pipeline)";
   private static final String MONGO_DOUBLE = "MongoDB-wire test double (mongo-java-server threads)";
   private static final String BROKER = "Kafka broker (its own JVM)";
+  private static final String POSTGRES = "PostgreSQL (postmaster and backends)";
 
   private BenchCpu() {}
 
@@ -32,6 +33,7 @@ final class BenchCpu {
       Map<String, Map<String, CpuTime.ThreadTime>> jvmThreadsByPart,
       Map<String, Double> jitMillisByPart,
       Map<String, Double> measurementByKind,
+      Map<String, Double> postgresByDatabase,
       double machineBusyMillis) {
 
     /** What each part spent between {@code earlier} and this snapshot. */
@@ -67,12 +69,16 @@ final class BenchCpu {
                       .getOrDefault("JIT", 0.0));
             }
           });
+      Map<String, Double> postgres = new LinkedHashMap<>();
+      postgresByDatabase.forEach(
+          (db, ms) -> postgres.put(db, ms - earlier.postgresByDatabase.getOrDefault(db, 0.0)));
       return new Snapshot(
           spent,
           Map.of(),
           Map.of(),
           jit,
           testJvmKinds,
+          postgres,
           machineBusyMillis - earlier.machineBusyMillis);
     }
 
@@ -113,6 +119,17 @@ final class BenchCpu {
                       jit == null ? "" : perEvent(jit, events),
                       String.format(
                           Locale.ROOT, "%.0f %%", pipeline > 0 ? 100 * ms / pipeline : 0)));
+              if (part.equals(POSTGRES)) {
+                postgresByDatabase.forEach(
+                    (db, dbMs) ->
+                        rows.add(
+                            List.of(
+                                "of which: PostgreSQL " + postgresPart(db),
+                                BenchReport.num(dbMs / 1000),
+                                perEvent(dbMs, events),
+                                "",
+                                "")));
+              }
             }
           });
       rows.add(
@@ -172,6 +189,11 @@ final class BenchCpu {
       };
     }
 
+    /** A database's backends are its service's connections (one database per service). */
+    private static String postgresPart(String database) {
+      return database.contains(" ") ? database : "backends of database `" + database + "`";
+    }
+
     private static String perEvent(double ms, long events) {
       return events > 0 ? String.format(Locale.ROOT, "%.3f ms", ms / events) : "n/a";
     }
@@ -194,12 +216,13 @@ final class BenchCpu {
         });
     parts.put(BROKER, CpuTime.processMillis(brokerPid));
     jvmThreads.put(BROKER, CpuTime.tasks(brokerPid));
-    parts.put("PostgreSQL (postmaster and backends)", CpuTime.postgresMillis(postgresDataDir));
+    Map<String, Double> postgres = CpuTime.postgresMillisByDatabase(postgresDataDir);
+    parts.put(POSTGRES, postgres.values().stream().mapToDouble(Double::doubleValue).sum());
     parts.put("Redis", CpuTime.redisMillis(redisPort));
     Map<Long, CpuTime.ThreadTime> threads = CpuTime.threads();
     parts.put(MEASUREMENT, CpuTime.thisProcessMillis());
     jvmThreads.put(MEASUREMENT, CpuTime.tasks());
     return new Snapshot(
-        parts, threads, jvmThreads, Map.of(), Map.of(), CpuTime.machineBusyMillis());
+        parts, threads, jvmThreads, Map.of(), Map.of(), postgres, CpuTime.machineBusyMillis());
   }
 }

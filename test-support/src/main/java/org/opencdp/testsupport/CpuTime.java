@@ -39,20 +39,48 @@ public final class CpuTime {
    * (closed connections end up in the postmaster's children time) and the live backends.
    */
   public static double postgresMillis(Path dataDirectory) {
+    return postgresMillisByDatabase(dataDirectory).values().stream()
+        .mapToDouble(Double::doubleValue)
+        .sum();
+  }
+
+  /**
+   * The same server's CPU split by what ran it: each live backend under the database it serves (its
+   * process title), the background processes (checkpointer, WAL writer, autovacuum) together, and
+   * the postmaster with the backends that ended.
+   */
+  public static Map<String, Double> postgresMillisByDatabase(Path dataDirectory) {
     List<Proc> processes = processes();
-    double total = 0;
+    Map<String, Double> byDatabase = new LinkedHashMap<>();
     for (Proc postmaster : processes) {
       if (postmaster.comm().equals("postgres")
           && postmaster.cmdline().contains(dataDirectory.toString())) {
-        total += processMillis(postmaster.pid(), true);
+        byDatabase.merge(POSTMASTER, processMillis(postmaster.pid(), true), Double::sum);
         for (Proc backend : processes) {
           if (backend.parent() == postmaster.pid()) {
-            total += processMillis(backend.pid());
+            byDatabase.merge(
+                postgresDatabaseOf(backend.cmdline()), processMillis(backend.pid()), Double::sum);
           }
         }
       }
     }
-    return total;
+    return byDatabase;
+  }
+
+  static final String POSTMASTER = "postmaster and ended backends";
+  static final String POSTGRES_BACKGROUND = "background (checkpointer, WAL writer, autovacuum)";
+
+  /**
+   * The database of a backend from its process title, {@code postgres: <user> <database>
+   * <host>(<port>) <state>}; anything else is a background process.
+   */
+  static String postgresDatabaseOf(String title) {
+    String[] words = title.trim().split("\\s+");
+    boolean backend =
+        words.length >= 4
+            && words[0].equals("postgres:")
+            && (words[3].contains("(") || words[3].equals("[local]"));
+    return backend ? words[2] : POSTGRES_BACKGROUND;
   }
 
   /** The redis-server listening on {@code port} (other Redis servers on the machine left out). */

@@ -26,4 +26,20 @@ class CpuTimeTest {
 
     assertThat(CpuTime.tasks(ended.pid())).isEmpty();
   }
+
+  @Test
+  void aPostgresBackendIsCountedUnderItsDatabaseAndEverythingElseAsBackground() {
+    assertThat(CpuTime.postgresDatabaseOf("postgres: postgres segment 127.0.0.1(41234) idle"))
+        .isEqualTo("segment");
+    assertThat(
+            CpuTime.postgresDatabaseOf(
+                "postgres: postgres identity 127.0.0.1(5000) idle in transaction   "))
+        .isEqualTo("identity");
+    assertThat(CpuTime.postgresDatabaseOf("postgres: checkpointer "))
+        .isEqualTo(CpuTime.POSTGRES_BACKGROUND);
+    assertThat(CpuTime.postgresDatabaseOf("postgres: autovacuum worker segment"))
+        .isEqualTo(CpuTime.POSTGRES_BACKGROUND);
+    assertThat(CpuTime.postgresDatabaseOf("postgres: walwriter "))
+        .isEqualTo(CpuTime.POSTGRES_BACKGROUND);
+  }
 }
