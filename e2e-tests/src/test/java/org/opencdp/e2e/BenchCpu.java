@@ -20,7 +20,8 @@ import org.opencdp.testsupport.CpuTime;
  */
 final class BenchCpu {
   static final String MEASUREMENT = "test JVM: load generator, observers, GC/JIT (not pipeline)";
-  private static final String MONGO_DOUBLE = "MongoDB-wire test double (mongo-java-server threads)";
+  private static final String MONGO_DOUBLE =
+      "MongoDB-wire test double (mongo-java-server, its own JVM)";
   private static final String BROKER = "Kafka broker (its own JVM)";
   private static final String POSTGRES = "PostgreSQL (postmaster and backends)";
 
@@ -29,7 +30,6 @@ final class BenchCpu {
   /** CPU time in ms per part at one moment, plus this JVM's threads to split it later. */
   record Snapshot(
       Map<String, Double> millisByPart,
-      Map<Long, CpuTime.ThreadTime> testJvmThreads,
       Map<String, Map<String, CpuTime.ThreadTime>> jvmThreadsByPart,
       Map<String, Double> jitMillisByPart,
       Map<String, Double> measurementByKind,
@@ -41,21 +41,12 @@ final class BenchCpu {
       Map<String, Double> spent = new LinkedHashMap<>();
       millisByPart.forEach(
           (part, ms) -> spent.put(part, ms - earlier.millisByPart.getOrDefault(part, 0.0)));
-      double mongo =
-          CpuTime.byGroup(
-                  earlier.testJvmThreads,
-                  testJvmThreads,
-                  name -> name.startsWith("mongo-server") ? MONGO_DOUBLE : "other")
-              .getOrDefault(MONGO_DOUBLE, 0.0);
-      double testJvm = spent.remove(MEASUREMENT);
-      spent.put(MONGO_DOUBLE, mongo);
-      spent.put(MEASUREMENT, testJvm - mongo);
       Map<String, Double> testJvmKinds =
           CpuTime.byGroup(
               earlier.jvmThreadsByPart.getOrDefault(MEASUREMENT, Map.of()),
               jvmThreadsByPart.getOrDefault(MEASUREMENT, Map.of()),
               CpuTime::jvmThreadKindOrOther);
-      testJvmKinds.remove("other"); // Java threads: the double (above) and the measurement
+      testJvmKinds.remove("other"); // the measurement's own threads
       Map<String, Double> jit = new LinkedHashMap<>();
       jvmThreadsByPart.forEach(
           (part, threads) -> {
@@ -74,7 +65,6 @@ final class BenchCpu {
           (db, ms) -> postgres.put(db, ms - earlier.postgresByDatabase.getOrDefault(db, 0.0)));
       return new Snapshot(
           spent,
-          Map.of(),
           Map.of(),
           jit,
           testJvmKinds,
@@ -176,17 +166,9 @@ final class BenchCpu {
       return rows;
     }
 
-    /**
-     * The test JVM's heap holds the test double's data, so most of its collections are the double's
-     * cost; with SerialGC (the benchmark's setting) they run on the VM thread.
-     */
+    /** With SerialGC (the benchmark's setting) the collections run on the VM thread. */
     private static String testJvmNote(String kind) {
-      return switch (kind) {
-        case "GC" -> " (the heap holds the MongoDB-wire test double's data)";
-        case "VM thread (safepoints)" ->
-            " (SerialGC collects here; the heap holds the MongoDB-wire test double's data)";
-        default -> "";
-      };
+      return kind.equals("VM thread (safepoints)") ? " (SerialGC collects here)" : "";
     }
 
     /** A database's backends are its service's connections (one database per service). */
@@ -200,13 +182,17 @@ final class BenchCpu {
   }
 
   /**
-   * Reads the services by pid, the Kafka broker by pid, the platform's PostgreSQL (by data
-   * directory) and Redis (by port), this JVM (split later into the MongoDB-wire test double and the
-   * measurement), and the whole machine's busy time. Other PostgreSQL or Redis servers on the
-   * machine (other builds) are left out.
+   * Reads the services, the Kafka broker and the MongoDB-wire test double by pid, the platform's
+   * PostgreSQL (by data directory) and Redis (by port), this JVM (the measurement), and the whole
+   * machine's busy time. Other PostgreSQL or Redis servers on the machine (other builds) are left
+   * out.
    */
   static Snapshot take(
-      Map<String, Long> servicePids, long brokerPid, Path postgresDataDir, int redisPort) {
+      Map<String, Long> servicePids,
+      long brokerPid,
+      long mongoPid,
+      Path postgresDataDir,
+      int redisPort) {
     Map<String, Double> parts = new LinkedHashMap<>();
     Map<String, Map<String, CpuTime.ThreadTime>> jvmThreads = new LinkedHashMap<>();
     servicePids.forEach(
@@ -216,13 +202,14 @@ final class BenchCpu {
         });
     parts.put(BROKER, CpuTime.processMillis(brokerPid));
     jvmThreads.put(BROKER, CpuTime.tasks(brokerPid));
+    parts.put(MONGO_DOUBLE, CpuTime.processMillis(mongoPid));
+    jvmThreads.put(MONGO_DOUBLE, CpuTime.tasks(mongoPid));
     Map<String, Double> postgres = CpuTime.postgresMillisByDatabase(postgresDataDir);
     parts.put(POSTGRES, postgres.values().stream().mapToDouble(Double::doubleValue).sum());
     parts.put("Redis", CpuTime.redisMillis(redisPort));
-    Map<Long, CpuTime.ThreadTime> threads = CpuTime.threads();
     parts.put(MEASUREMENT, CpuTime.thisProcessMillis());
     jvmThreads.put(MEASUREMENT, CpuTime.tasks());
     return new Snapshot(
-        parts, threads, jvmThreads, Map.of(), Map.of(), postgres, CpuTime.machineBusyMillis());
+        parts, jvmThreads, Map.of(), Map.of(), postgres, CpuTime.machineBusyMillis());
   }
 }

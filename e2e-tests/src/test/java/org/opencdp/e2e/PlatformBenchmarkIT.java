@@ -235,12 +235,7 @@ class PlatformBenchmarkIT {
         new BenchObservers.MembershipWatcher(bootstrap, segmentId);
     FixedRate fixed;
     Duration drained;
-    BenchCpu.Snapshot cpuBefore =
-        BenchCpu.take(
-            servicePids(),
-            platform.kafka().pid().orElseThrow(),
-            postgresDataDir(),
-            platform.launcher().redis().port());
+    BenchCpu.Snapshot cpuBefore = cpuNow();
     Map<String, Long> lagAtEnd;
     Map<String, String> profileOfUser;
     BenchRun.Latencies toMembership = new BenchRun.Latencies();
@@ -281,15 +276,18 @@ class PlatformBenchmarkIT {
       watcher.close();
     }
     drained = awaitDrained(bootstrap, Duration.ofSeconds(120));
-    BenchCpu.Snapshot cpu =
-        BenchCpu.take(
-                servicePids(),
-                platform.kafka().pid().orElseThrow(),
-                postgresDataDir(),
-                platform.launcher().redis().port())
-            .since(cpuBefore);
+    BenchCpu.Snapshot cpu = cpuNow().since(cpuBefore);
     return new RatePhase(
         phaseRate, fixed, lagAtEnd, drained, toMembership, toDelivery, profileOfUser, cpu);
+  }
+
+  private BenchCpu.Snapshot cpuNow() {
+    return BenchCpu.take(
+        servicePids(),
+        platform.kafka().pid().orElseThrow(),
+        platform.launcher().mongo().pid(),
+        postgresDataDir(),
+        platform.launcher().redis().port());
   }
 
   /** Where the launcher keeps the platform's PostgreSQL (its postmaster's -D). */
@@ -600,10 +598,12 @@ class PlatformBenchmarkIT {
                 + "MALLOC_ARENA_MAX=2: local-launcher/README.md) on real Kafka, PostgreSQL and "
                 + "Redis and the MongoDB-wire test server (mongo-java-server, an in-memory test "
                 + "double, **not MongoDB**), all on this one machine together with the load "
-                + "generator. The test double lives in the test JVM, without mongo-java-server's "
-                + "oplog (it kept a copy of every write for good), on a fixed 6 GiB heap with "
-                + "SerialGC (`argLine` of the `e2e-benchmark` profile). Figures are only "
-                + "meaningful on an otherwise idle machine: check the load average below.");
+                + "generator. The test double runs in a JVM of its own (its garbage collections "
+                + "paused this JVM's load generator and observers when it lived here), without "
+                + "mongo-java-server's oplog (it kept a copy of every write for good), on a fixed "
+                + "6 GiB heap with SerialGC (`cdp.local.mongo.jvm-options` of the `e2e-benchmark` "
+                + "profile; its collector's log in `e2e-tests/target/mongo-wire-gc.log`). Figures "
+                + "are only meaningful on an otherwise idle machine: check the load average below.");
     report.heading("Machine and run");
     List<List<String>> machine = new ArrayList<>();
     machine.add(List.of("date", date.toString()));

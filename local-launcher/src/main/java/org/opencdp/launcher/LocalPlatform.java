@@ -18,7 +18,7 @@ import org.opencdp.contracts.PrivacyStatus;
 import org.opencdp.contracts.Topics;
 import org.opencdp.testsupport.FreePorts;
 import org.opencdp.testsupport.KafkaBroker;
-import org.opencdp.testsupport.MongoWireServer;
+import org.opencdp.testsupport.MongoWireProcess;
 import org.opencdp.testsupport.PostgresServer;
 import org.opencdp.testsupport.RedisServer;
 
@@ -62,7 +62,7 @@ public final class LocalPlatform implements AutoCloseable {
   private final List<ServiceProcess> services = new ArrayList<>();
   private KafkaBroker kafka;
   private RedisServer redis;
-  private MongoWireServer mongo;
+  private MongoWireProcess mongo;
   private OrphanWatchdog watchdog;
 
   private LocalPlatform(
@@ -131,7 +131,10 @@ public final class LocalPlatform implements AutoCloseable {
         .ifPresentOrElse(
             process -> watchdog.watch(process, "TERM"),
             () -> say("  (Redis process not found: it outlives a kill -9 of the launcher)"));
-    mongo = keep(MongoWireServer.start(FreePorts.next()));
+    mongo =
+        keep(
+            MongoWireProcess.start(
+                FreePorts.next(), logs.resolve("mongo-wire.log"), mongoJvmOptions()));
     say("  Kafka            " + kafka.bootstrapServers());
     say("  PostgreSQL       127.0.0.1:" + postgres.port() + " (databases " + DATABASES + ")");
     say("  Redis            " + redis.url());
@@ -277,8 +280,20 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   /** The MongoDB-wire test server (mongo-java-server, not MongoDB), for raw baselines. */
-  public MongoWireServer mongo() {
+  public MongoWireProcess mongo() {
     return mongo;
+  }
+
+  /**
+   * The test double's JVM: {@code cdp.local.mongo.jvm-options} (space separated), else a heap that
+   * grows to 4 GiB (it holds every profile and timeline entry; the failure drills write about a
+   * million events) with the serial collector.
+   */
+  private static List<String> mongoJvmOptions() {
+    String options = System.getProperty("cdp.local.mongo.jvm-options", "").trim();
+    return options.isEmpty()
+        ? List.of("-Xms64m", "-Xmx4g", "-XX:+UseSerialGC")
+        : List.of(options.split("\\s+"));
   }
 
   public Path state() {

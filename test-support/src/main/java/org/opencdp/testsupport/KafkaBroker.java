@@ -1,12 +1,10 @@
 package org.opencdp.testsupport;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -106,16 +104,11 @@ public final class KafkaBroker implements AutoCloseable {
     // stdin stays a pipe held by this JVM: ExitWithParent halts the broker when it closes, so the
     // broker never outlives this JVM (kill -9, CI timeout). kafka.Kafka stays on the command line.
     process =
-        java(
-                "-Xms128m",
-                "-Xmx512m",
-                "-XX:+UseSerialGC",
-                ExitWithParent.class.getName(),
-                "kafka.Kafka",
-                config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start0();
+        InfrastructureJvm.start(
+            List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC"),
+            log,
+            "kafka.Kafka",
+            config.toString());
     awaitReady(log);
   }
 
@@ -171,17 +164,15 @@ public final class KafkaBroker implements AutoCloseable {
       Files.createDirectories(dataDir);
       Files.writeString(config, serverProperties());
       Process formatter =
-          java(
+          InfrastructureJvm.start(
+              dataDir.resolve("format.log"),
+              List.of(
                   "kafka.tools.StorageTool",
                   "format",
                   "-t",
                   Uuid.randomUuid().toString(),
                   "-c",
-                  config.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(
-                  ProcessBuilder.Redirect.appendTo(dataDir.resolve("format.log").toFile()))
-              .start0();
+                  config.toString()));
       if (!formatter.waitFor(60, TimeUnit.SECONDS) || formatter.exitValue() != 0) {
         throw new IllegalStateException(
             "kafka storage format failed, see " + dataDir.resolve("format.log"));
@@ -264,57 +255,6 @@ public final class KafkaBroker implements AutoCloseable {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /**
-   * This JVM's classpath without the SLF4J binding to JBoss LogManager (Quarkus's). Bound but
-   * unconfigured in the broker's JVM, JBoss LogManager had every TRACE/DEBUG message built (a JSON
-   * rendering of each request among them) and then discarded: about 5x the broker CPU per produced
-   * record, and nothing reached broker.log anyway. The broker logs through {@link BrokerLogging}
-   * instead (WARN and above).
-   */
-  private static String brokerClassPath() {
-    return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(entry -> !entry.contains("slf4j-jboss-logmanager"))
-        .collect(java.util.stream.Collectors.joining(File.pathSeparator));
-  }
-
-  private static Launch java(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(brokerClassPath());
-    command.add("-Djava.awt.headless=true");
-    command.add("-Dslf4j.provider=" + BrokerLogging.class.getName());
-    command.add("-Dslf4j.internal.verbosity=WARN"); // not SLF4J's own line naming the provider
-    command.add(
-        "-D"
-            + BrokerLogging.LEVEL_PROPERTY
-            + "="
-            + System.getProperty(BrokerLogging.LEVEL_PROPERTY, "WARN"));
-    command.addAll(List.of(args));
-    return new Launch(new ProcessBuilder(command));
-  }
-
-  /** Small wrapper so ProcessBuilder's checked IOException does not leak everywhere. */
-  private record Launch(ProcessBuilder builder) {
-    Launch redirectErrorStream(boolean value) {
-      builder.redirectErrorStream(value);
-      return this;
-    }
-
-    Launch redirectOutput(ProcessBuilder.Redirect redirect) {
-      builder.redirectOutput(redirect);
-      return this;
-    }
-
-    Process start0() {
-      try {
-        return builder.start();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot start " + builder.command(), e);
-      }
     }
   }
 }

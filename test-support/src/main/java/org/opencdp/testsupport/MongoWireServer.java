@@ -26,6 +26,16 @@ public final class MongoWireServer implements AutoCloseable {
     return new MongoWireServer(server, "mongodb://127.0.0.1:" + port);
   }
 
+  /**
+   * {@code MongoWireServer <port>}: the double alone in a JVM ({@link MongoWireProcess}), serving
+   * until the JVM is stopped.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    start(Integer.parseInt(args[0]));
+    System.out.println("MongoDB-wire test double listening on port " + args[0]);
+    new java.util.concurrent.CountDownLatch(1).await();
+  }
+
   public String connectionString() {
     return connectionString;
   }
