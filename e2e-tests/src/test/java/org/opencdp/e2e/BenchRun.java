@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Latency samples and a closed-loop runner for the platform benchmark. */
@@ -36,6 +38,35 @@ final class BenchRun {
       int rank = (int) Math.ceil(quantile * size) - 1;
       return sorted[Math.max(0, Math.min(size - 1, rank))] / 1e6;
     }
+  }
+
+  /**
+   * Report rows (window, count, p50, p99, max) of latencies keyed by when they started (nanos), in
+   * windows of {@code window} from the first one: whether the slow ones come together.
+   */
+  static List<List<String>> byWindow(SortedMap<Long, Long> latencyByStart, Duration window) {
+    List<List<String>> rows = new ArrayList<>();
+    if (latencyByStart.isEmpty()) {
+      return rows;
+    }
+    long first = latencyByStart.firstKey();
+    SortedMap<Long, Latencies> windows = new TreeMap<>();
+    latencyByStart.forEach(
+        (start, latency) ->
+            windows
+                .computeIfAbsent((start - first) / window.toNanos(), w -> new Latencies())
+                .add(latency));
+    long seconds = window.toSeconds();
+    windows.forEach(
+        (index, latencies) ->
+            rows.add(
+                List.of(
+                    (index * seconds) + "-" + ((index + 1) * seconds) + " s",
+                    "" + latencies.count(),
+                    BenchReport.ms(latencies.ms(0.5)),
+                    BenchReport.ms(latencies.ms(0.99)),
+                    BenchReport.ms(latencies.ms(1.0)))));
+    return rows;
   }
 
   /** One operation of a closed-loop run: returns the units it did (events, lookups). */

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -99,6 +101,7 @@ class PlatformBenchmarkIT {
       BenchRun.Latencies toMembership,
       BenchRun.Latencies toDelivery,
       Map<String, String> profileOfUser,
+      SortedMap<Long, Long> membershipBySentAt,
       BenchCpu.Snapshot cpu) {}
 
   /** What the open-loop phase did. */
@@ -240,6 +243,7 @@ class PlatformBenchmarkIT {
     Map<String, String> profileOfUser;
     BenchRun.Latencies toMembership = new BenchRun.Latencies();
     BenchRun.Latencies toDelivery = new BenchRun.Latencies();
+    SortedMap<Long, Long> membershipBySentAt = new TreeMap<>();
     try {
       say("fixed rate: %d events/s for %s (open loop)", phaseRate, fixedRateTime);
       fixed = sendAtFixedRate(phaseRate, fixedRateTime, true);
@@ -260,7 +264,9 @@ class PlatformBenchmarkIT {
           (user, profile) -> {
             Long entered = watcher.enteredAt().get(profile);
             if (entered != null) {
-              toMembership.add(entered - fixed.signalSentAt().get(user));
+              long sentAt = fixed.signalSentAt().get(user);
+              toMembership.add(entered - sentAt);
+              membershipBySentAt.put(sentAt, entered - sentAt);
             }
           });
       watcher
@@ -278,8 +284,18 @@ class PlatformBenchmarkIT {
     drained = awaitDrained(bootstrap, Duration.ofSeconds(120));
     BenchCpu.Snapshot cpu = cpuNow().since(cpuBefore);
     return new RatePhase(
-        phaseRate, fixed, lagAtEnd, drained, toMembership, toDelivery, profileOfUser, cpu);
+        phaseRate,
+        fixed,
+        lagAtEnd,
+        drained,
+        toMembership,
+        toDelivery,
+        profileOfUser,
+        membershipBySentAt,
+        cpu);
   }
+
+  private static final Duration WINDOW = Duration.ofSeconds(10);
 
   private BenchCpu.Snapshot cpuNow() {
     return BenchCpu.take(
@@ -719,6 +735,17 @@ class PlatformBenchmarkIT {
             List.of("event -> membership max", ms(toMembership.ms(1.0))),
             List.of("consumer lag at the end of sending", lagAtEnd.toString()),
             List.of("caught up after the phase in", drainedAfterFixedRate.toSeconds() + " s")));
+    report
+        .line("")
+        .line(
+            "The same latencies by when the signal was due, in windows of "
+                + WINDOW.toSeconds()
+                + " s from the start of the phase: whether the slow ones are spread out or come"
+                + " together (a pause somewhere in the pipeline).")
+        .line("");
+    report.table(
+        List.of("sent in", "signals", "p50", "p99", "max"),
+        BenchRun.byWindow(main.membershipBySentAt(), WINDOW));
 
     report.heading("CPU per event (fixed-rate phase)");
     double perEvent = cpu.pipelineMillis() / Math.max(1, fixed.acceptedEvents());
