@@ -62,6 +62,8 @@ class PlatformBenchmarkIT {
       Duration.ofSeconds(Integer.getInteger("bench.ingest.seconds", 30));
   private final Duration warmupTime =
       Duration.ofSeconds(Integer.getInteger("bench.warmup.seconds", 60));
+  private final Duration leadInTime =
+      Duration.ofSeconds(Integer.getInteger("bench.leadin.seconds", 30));
   private final List<Integer> alsoRates = rates(System.getProperty("bench.also.rates", ""));
   private final int clients = Integer.getInteger("bench.clients", 8);
   private final Duration lookupTime =
@@ -245,8 +247,10 @@ class PlatformBenchmarkIT {
     BenchRun.Latencies toDelivery = new BenchRun.Latencies();
     SortedMap<Long, Long> membershipBySentAt = new TreeMap<>();
     try {
-      say("fixed rate: %d events/s for %s (open loop)", phaseRate, fixedRateTime);
-      fixed = sendAtFixedRate(phaseRate, fixedRateTime, true);
+      say(
+          "fixed rate: %d events/s for %s after a lead-in of %s (open loop)",
+          phaseRate, fixedRateTime, leadInTime);
+      fixed = sendAtFixedRate(phaseRate, leadInTime, fixedRateTime, true);
       lagAtEnd = BenchObservers.consumerLag(bootstrap);
       int signals = fixed.signalSentAt().size();
       awaitQuiet("memberships", () -> watcher.enteredAt().size(), signals, Duration.ofSeconds(300));
@@ -414,9 +418,17 @@ class PlatformBenchmarkIT {
    * a slow pipeline shows as latency instead of as a lower offered rate. Latencies count from the
    * intended send time.
    */
-  private FixedRate sendAtFixedRate(int perSecond, Duration length, boolean signals) {
+  /**
+   * Sends {@code perSecond} events in batches for {@code leadIn} then {@code length}; with {@code
+   * signals}, every batch of the {@code length} part starts with a signal event. The lead-in at the
+   * same rate keeps the step from an idle pipeline to the rate (consumers fetching small batches,
+   * queues building) out of the measured part: a platform under sustained load does not see it.
+   */
+  private FixedRate sendAtFixedRate(
+      int perSecond, Duration leadIn, Duration length, boolean signals) {
     long interval = 1_000_000_000L * BATCH / perSecond;
-    long batches = length.toSeconds() * perSecond / BATCH;
+    long leadInBatches = leadIn.toSeconds() * perSecond / BATCH;
+    long batches = leadInBatches + length.toSeconds() * perSecond / BATCH;
     long phase = phases.incrementAndGet(); // signal users are new in every phase
     Map<String, Long> signalSentAt = new ConcurrentHashMap<>();
     BenchRun.Latencies requests = new BenchRun.Latencies();
@@ -427,7 +439,8 @@ class PlatformBenchmarkIT {
     long start = System.nanoTime() + 100_000_000L;
     for (long b = 0; b < batches; b++) {
       long intended = start + b * interval;
-      String signalUser = signals ? "sig-" + run + "-" + phase + "-" + b : null;
+      String signalUser =
+          signals && b >= leadInBatches ? "sig-" + run + "-" + phase + "-" + b : null;
       String body = loadBatch(signalUser);
       for (long wait = intended - System.nanoTime();
           wait > 0;
@@ -482,7 +495,7 @@ class PlatformBenchmarkIT {
       return new Warmup(0, Duration.ZERO);
     }
     say("warm-up: %d events/s for %s (open loop, not measured)", rate, warmupTime);
-    FixedRate warm = sendAtFixedRate(rate, warmupTime, false);
+    FixedRate warm = sendAtFixedRate(rate, Duration.ZERO, warmupTime, false);
     return new Warmup(warm.acceptedEvents(), awaitDrained(bootstrap, Duration.ofSeconds(300)));
   }
 
@@ -604,7 +617,8 @@ class PlatformBenchmarkIT {
         .line(
             "Options (`-D`): `bench.rate` (events/s of the fixed-rate phase, "
                 + "default 3000), `bench.seconds` (60), `bench.ingest.seconds` (30), "
-                + "`bench.warmup.seconds` (60, 0 for none), `bench.also.rates` (other "
+                + "`bench.warmup.seconds` (60, 0 for none), `bench.leadin.seconds` (30: the "
+                + "rate without signal events before each measured phase), `bench.also.rates` (other "
                 + "fixed rates measured the same way before the main phase: `1500,2000`; empty for none), "
                 + "`bench.clients` (8), `bench.lookup.seconds` (15).")
         .line("")
@@ -628,12 +642,14 @@ class PlatformBenchmarkIT {
         List.of(
             "settings",
             ("bench.rate=%d bench.seconds=%d bench.ingest.seconds=%d bench.warmup.seconds=%d"
-                    + " bench.clients=%d bench.lookup.seconds=%d bench.also.rates=%s")
+                    + " bench.leadin.seconds=%d bench.clients=%d bench.lookup.seconds=%d"
+                    + " bench.also.rates=%s")
                 .formatted(
                     rate,
                     fixedRateTime.toSeconds(),
                     ingestTime.toSeconds(),
                     warmupTime.toSeconds(),
+                    leadInTime.toSeconds(),
                     clients,
                     lookupTime.toSeconds(),
                     alsoRates)));
@@ -716,7 +732,11 @@ class PlatformBenchmarkIT {
                 + fixedRateTime.toSeconds()
                 + " s in batches of "
                 + BATCH
-                + "; the first event of each batch is a `Bench Signal` of a new user, "
+                + ", right after "
+                + leadInTime.toSeconds()
+                + " s at the same rate without signal events (the step from an idle pipeline to"
+                + " the rate is not measured); the first event of each batch is a `Bench Signal`"
+                + " of a new user, "
                 + "which makes that user's profile enter a segment (`{\"event\":\"Bench Signal\"}`). "
                 + "Latency: intended send time -> the ENTERED change read from "
                 + "`cdp.segments.membership` by a plain consumer.")
@@ -754,7 +774,8 @@ class PlatformBenchmarkIT {
     report
         .line(
             "CPU time (user + system, from /proc; threads of this JVM from the ThreadMXBean) "
-                + "spent from the first request of the fixed-rate phase until every consumer group "
+                + "spent from the first request of the fixed-rate phase (its lead-in included) "
+                + "until every consumer group "
                 + "had caught up, divided by the "
                 + fixed.acceptedEvents()
                 + " events accepted. It varies by 10-20 % from run to run: consumers that fall "
