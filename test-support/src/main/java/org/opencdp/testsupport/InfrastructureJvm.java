@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -36,6 +37,33 @@ final class InfrastructureJvm {
       return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + builder.command(), e);
+    }
+  }
+
+  /**
+   * Stops a JVM started here (SIGTERM, or SIGKILL when {@code forcibly}), waits up to a minute,
+   * then kills what is left and releases the pipe ends this JVM holds. The signal goes through the
+   * handle: {@code Process.destroy()} would close its stdin first, and {@link ExitWithParent} would
+   * halt it in the middle of its own shutdown (Kafka's controlled shutdown).
+   */
+  static void stop(Process process, boolean forcibly) {
+    if (forcibly) {
+      process.toHandle().destroyForcibly();
+    } else {
+      process.toHandle().destroy();
+    }
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      process.getOutputStream().close();
+      process.getInputStream().close();
+    } catch (IOException ignored) {
+      // nothing left to release
     }
   }
 

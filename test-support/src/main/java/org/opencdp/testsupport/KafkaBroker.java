@@ -131,32 +131,8 @@ public final class KafkaBroker implements AutoCloseable {
     if (process == null) {
       return;
     }
-    // Signal through the handle: Process.destroy() also closes the broker's stdin, and
-    // ExitWithParent would then halt it in the middle of Kafka's controlled shutdown.
-    if (forcibly) {
-      process.toHandle().destroyForcibly();
-    } else {
-      process.toHandle().destroy();
-    }
-    try {
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    closeQuietly(process);
+    InfrastructureJvm.stop(process, forcibly);
     process = null;
-  }
-
-  /** Releases the pipe ends this JVM holds (the broker's stdin among them) once it is gone. */
-  private static void closeQuietly(Process exited) {
-    try {
-      exited.getOutputStream().close();
-      exited.getInputStream().close();
-    } catch (IOException ignored) {
-      // nothing left to release
-    }
   }
 
   private void format() {

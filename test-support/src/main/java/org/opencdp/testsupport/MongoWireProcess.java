@@ -6,7 +6,6 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The MongoDB-wire test double ({@link MongoWireServer}) in a JVM of its own, as MongoDB is a
@@ -65,15 +64,7 @@ public final class MongoWireProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    // through the handle: Process.destroy() would close its stdin first (ExitWithParent halts)
-    process.toHandle().destroy();
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    InfrastructureJvm.stop(process, false);
   }
 
   private static void sleep() {
