@@ -10,11 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Outboxes whose work is all done (ProfileChanged acknowledged, audit records and identifier index
- * entries written) but which are still in their profile document. The batch path used to clear each
- * one with an update of the profile document as its ack arrived: one more profile update per event
- * on a busy platform. The ack now records it here; {@link FinishedOutboxCleaner} clears what is
- * still recorded after {@code cdp.profile.outbox.clear-delay} in one bulk write, and most entries
- * go before that because the profile's next write replaced the outbox.
+ * entries written) but whose message part is still in their profile document. The batch path used
+ * to clear each one with an update of the profile document as its ack arrived: one more profile
+ * update per changed profile and batch. The ack now records it here (and clears only a store part,
+ * which must not be carried out again later); {@link FinishedOutboxCleaner} clears what is still
+ * recorded after {@code cdp.profile.outbox.clear-delay} in one bulk write, and most entries go
+ * before that because the profile's next write replaced the outbox.
  *
  * <p>Until then a writer that reads the profile at that version drops the outbox ({@link
  * ProfileStore}), so this instance sends nothing twice. After a crash, or on another instance, the

@@ -259,13 +259,13 @@ public class ProfileEventBatch {
 
   /**
    * The outboxes of the written profiles, in bulk: audit records and identifier index entries
-   * before going on (reads see them at once), then ProfileChanged without waiting for the acks; an
-   * acknowledged outbox is recorded as finished ({@link FinishedOutboxes}: cleared in bulk seconds
-   * later unless the profile's next write replaced it first), else {@link OutboxRelay} resends.
-   * Index entries are not safe to assign again later (a detach or unmerge may have moved the
-   * identifier since), only in the crash window: until the ack, {@link StoreWorkLedger} keeps this
-   * instance's writers from carrying the store part out again, and if the ack fails the store part
-   * is cleared on its own.
+   * before going on (reads see them at once), then ProfileChanged without waiting for the acks; at
+   * the ack the store part is cleared and the outbox recorded as finished ({@link
+   * FinishedOutboxes}: its message part is cleared in bulk seconds later unless the profile's next
+   * write replaced it first), else {@link OutboxRelay} resends. Index entries are not safe to
+   * assign again later (a detach or unmerge may have moved the identifier since), only in the crash
+   * window: until the ack, {@link StoreWorkLedger} keeps this instance's writers from carrying the
+   * store part out again, and if the ack fails the store part is cleared on its own.
    */
   private Uni<Void> flush(String ws, List<Profile> landed) {
     List<Document> auditDocs = new ArrayList<>();
@@ -319,7 +319,9 @@ public class ProfileEventBatch {
             (ok, failure) -> {
               if (failure == null) {
                 sent.forEach(finishedOutboxes::finished); // cleared later, or replaced first
-                return Uni.createFrom().voidItem();
+                // the store part does not outlive the ack: index entries are not safe to assign
+                // again later (another instance reading the outbox would)
+                return profiles.clearOutboxes(withStoreWork, true);
               }
               Log.warnf(
                   "ProfileChanged not acknowledged (%s); the outbox relay resends it",
