@@ -173,7 +173,9 @@ final class BenchCpu {
 
     /** A database's backends are its service's connections (one database per service). */
     private static String postgresPart(String database) {
-      return database.contains(" ") ? database : "backends of database `" + database + "`";
+      return database.equals(CpuTime.POSTMASTER) || database.equals(CpuTime.POSTGRES_BACKGROUND)
+          ? database
+          : "backends of database `" + database + "`";
     }
 
     private static String perEvent(double ms, long events) {

@@ -67,8 +67,9 @@ public final class CpuTime {
     return byDatabase;
   }
 
-  static final String POSTMASTER = "postmaster and ended backends";
-  static final String POSTGRES_BACKGROUND = "background (checkpointer, WAL writer, autovacuum)";
+  public static final String POSTMASTER = "postmaster and ended backends";
+  public static final String POSTGRES_BACKGROUND =
+      "background (checkpointer, WAL writer, autovacuum)";
 
   /**
    * The database of a backend from its process title, {@code postgres: <user> <database>

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.opencdp.profile.config.Collections;
 
 /** Profile documents: read whole, written whole under an optimistic version check. */
@@ -241,26 +242,29 @@ public class ProfileStore {
 
   /** Clears outboxes (or only their store part) in one round trip, each under its version. */
   public Uni<Void> clearOutboxes(List<Profile> written, boolean storeWorkOnly) {
-    List<WriteModel<Document>> writes = new ArrayList<>();
-    for (Profile p : written) {
-      writes.add(
-          new UpdateOneModel<>(
-              versioned(ProfileDocuments.id(p.workspaceId, p.profileId), p.version),
-              storeWorkOnly
-                  ? Updates.combine(Updates.unset("outbox.audit"), Updates.unset("outbox.ids"))
-                  : Updates.unset("outbox")));
-    }
-    return writes.isEmpty()
-        ? Uni.createFrom().voidItem()
-        : profiles.bulkWrite(writes, new BulkWriteOptions().ordered(false)).replaceWithVoid();
+    return updateEach(
+        written.stream()
+            .map(p -> versioned(ProfileDocuments.id(p.workspaceId, p.profileId), p.version))
+            .toList(),
+        storeWorkOnly
+            ? Updates.combine(Updates.unset("outbox.audit"), Updates.unset("outbox.ids"))
+            : Updates.unset("outbox"));
   }
 
   /** Clears finished outboxes in one round trip, each unless someone wrote the profile since. */
   public Uni<Void> clearFinishedOutboxes(List<FinishedOutboxes.Finished> finishedOutboxes) {
-    List<WriteModel<Document>> writes = new ArrayList<>();
-    for (FinishedOutboxes.Finished f : finishedOutboxes) {
-      writes.add(new UpdateOneModel<>(versioned(f.key(), f.version()), Updates.unset("outbox")));
+    return updateEach(
+        finishedOutboxes.stream().map(f -> versioned(f.key(), f.version())).toList(),
+        Updates.unset("outbox"));
+  }
+
+  /** One round trip applying {@code update} to the document each filter matches. */
+  private Uni<Void> updateEach(List<Document> filters, Bson update) {
+    if (filters.isEmpty()) {
+      return Uni.createFrom().voidItem();
     }
+    List<WriteModel<Document>> writes = new ArrayList<>();
+    filters.forEach(filter -> writes.add(new UpdateOneModel<>(filter, update)));
     return profiles.bulkWrite(writes, new BulkWriteOptions().ordered(false)).replaceWithVoid();
   }
 
