@@ -37,6 +37,7 @@ final class BenchObservers {
    */
   static final class MembershipWatcher implements AutoCloseable {
     private final Map<String, Long> enteredAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> producedAt = new ConcurrentHashMap<>();
     private final KafkaConsumer<String, String> consumer;
     private final String segmentId;
     private final Thread poller;
@@ -68,7 +69,9 @@ final class BenchObservers {
             JsonNode change = Http.JSON.readTree(record.value());
             if (segmentId.equals(change.path("segmentId").asText())
                 && "ENTERED".equals(change.path("kind").asText())) {
-              enteredAt.putIfAbsent(change.path("profileId").asText(), now);
+              String profile = change.path("profileId").asText();
+              enteredAt.putIfAbsent(profile, now);
+              producedAt.putIfAbsent(profile, record.timestamp());
             }
           } catch (IOException notJson) {
             // not a membership change of ours
@@ -78,8 +81,14 @@ final class BenchObservers {
       consumer.close();
     }
 
+    /** When each profile's ENTERED was first read here (nanoTime). */
     Map<String, Long> enteredAt() {
       return enteredAt;
+    }
+
+    /** When that ENTERED record was produced (its CreateTime, epoch ms). */
+    Map<String, Long> producedAt() {
+      return producedAt;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.opencdp.e2e;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
@@ -31,12 +33,86 @@ final class KafkaProbe {
    * beginning to the end offsets of the moment, without a consumer group.
    */
   Map<String, Integer> countMessageIds(String topic, String prefix) throws IOException {
+    Map<String, Integer> counts = new HashMap<>();
+    readToEnd(
+        topic,
+        Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        KafkaConsumer::seekToBeginning,
+        record -> {
+          String messageId = Http.JSON.readTree(record.value()).path("messageId").asText();
+          if (messageId.startsWith(prefix)) {
+            counts.merge(messageId, 1, Integer::sum);
+          }
+        });
+    return counts;
+  }
+
+  /**
+   * When the first record of {@code topic} whose value contains {@code marker} was produced, by the
+   * value's top-level {@code field}: the record's CreateTime (epoch ms, set by its producer at
+   * send), read from records produced since {@code fromEpochMs} to the end offsets of the moment.
+   */
+  Map<String, Long> producedAt(String topic, long fromEpochMs, String marker, String field)
+      throws IOException {
+    byte[] markerBytes = marker.getBytes(StandardCharsets.UTF_8);
+    Map<String, Long> producedAt = new HashMap<>();
+    readToEnd(
+        topic,
+        Map.of(),
+        (consumer, partitions) -> seekToTime(consumer, partitions, fromEpochMs),
+        record -> {
+          if (contains(record.value(), markerBytes)) {
+            String key = Http.JSON.readTree(record.value()).path(field).asText();
+            producedAt.merge(key, record.timestamp(), Math::min);
+          }
+        });
+    return producedAt;
+  }
+
+  private static void seekToTime(
+      KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, long epochMs) {
+    Map<TopicPartition, Long> at = new HashMap<>();
+    partitions.forEach(p -> at.put(p, epochMs));
+    var offsets = consumer.offsetsForTimes(at, Duration.ofSeconds(30));
+    for (TopicPartition partition : partitions) {
+      var offset = offsets.get(partition);
+      if (offset == null) {
+        consumer.seekToEnd(List.of(partition)); // nothing produced since
+      } else {
+        consumer.seek(partition, offset.offset());
+      }
+    }
+  }
+
+  private static boolean contains(byte[] value, byte[] marker) {
+    outer:
+    for (int i = 0; i <= value.length - marker.length; i++) {
+      for (int j = 0; j < marker.length; j++) {
+        if (value[i + j] != marker[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private interface RecordHandler {
+    void handle(ConsumerRecord<byte[], byte[]> record) throws IOException;
+  }
+
+  /** Reads every partition of {@code topic} from where {@code seek} puts it to today's end. */
+  private void readToEnd(
+      String topic,
+      Map<String, Object> settings,
+      BiConsumer<KafkaConsumer<byte[], byte[]>, List<TopicPartition>> seek,
+      RecordHandler handler)
+      throws IOException {
     Properties config = new Properties();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    Map<String, Integer> counts = new HashMap<>();
+    config.putAll(settings);
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions =
@@ -44,7 +120,7 @@ final class KafkaProbe {
               .map(p -> new TopicPartition(topic, p.partition()))
               .toList();
       consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      seek.accept(consumer, partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
       while (!reached(consumer, end)) {
@@ -52,14 +128,10 @@ final class KafkaProbe {
           throw new IllegalStateException("could not read " + topic + " to its end " + end);
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-          String messageId = Http.JSON.readTree(record.value()).path("messageId").asText();
-          if (messageId.startsWith(prefix)) {
-            counts.merge(messageId, 1, Integer::sum);
-          }
+          handler.handle(record);
         }
       }
     }
-    return counts;
   }
 
   private static boolean reached(

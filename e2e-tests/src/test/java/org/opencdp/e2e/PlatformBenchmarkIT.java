@@ -11,6 +11,7 @@ import static org.opencdp.e2e.Platform.PROFILE;
 import static org.opencdp.e2e.Platform.SEGMENT;
 import static org.opencdp.e2e.Platform.SHOP;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -104,6 +105,7 @@ class PlatformBenchmarkIT {
       BenchRun.Latencies toDelivery,
       Map<String, String> profileOfUser,
       SortedMap<Long, Long> membershipBySentAt,
+      BenchHops hops,
       BenchCpu.Snapshot cpu) {}
 
   /** What the open-loop phase did. */
@@ -235,7 +237,7 @@ class PlatformBenchmarkIT {
    */
   private RatePhase measureAt(
       int phaseRate, String bootstrap, BenchObservers.TimedWebhooks webhooks)
-      throws InterruptedException {
+      throws InterruptedException, IOException {
     BenchObservers.MembershipWatcher watcher =
         new BenchObservers.MembershipWatcher(bootstrap, segmentId);
     FixedRate fixed;
@@ -287,6 +289,13 @@ class PlatformBenchmarkIT {
     }
     drained = awaitDrained(bootstrap, Duration.ofSeconds(120));
     BenchCpu.Snapshot cpu = cpuNow().since(cpuBefore);
+    BenchHops hops = // read after the CPU figures: reading the topics is the benchmark's own work
+        BenchHops.read(
+            new KafkaProbe(bootstrap),
+            fixed.signalSentAt(),
+            profileOfUser,
+            watcher.producedAt(),
+            watcher.enteredAt());
     return new RatePhase(
         phaseRate,
         fixed,
@@ -296,6 +305,7 @@ class PlatformBenchmarkIT {
         toDelivery,
         profileOfUser,
         membershipBySentAt,
+        hops,
         cpu);
   }
 
@@ -766,6 +776,20 @@ class PlatformBenchmarkIT {
     report.table(
         List.of("sent in", "signals", "p50", "p99", "max"),
         BenchRun.byWindow(main.membershipBySentAt(), WINDOW));
+    report
+        .line("")
+        .line(
+            "Where that time went: every Kafka record a signal leads to carries the time its"
+                + " producer sent it (CreateTime), read back after the phase; each hop ends when"
+                + " the next service has sent its record ("
+                + main.hops().count()
+                + " signals seen on every hop).")
+        .line("");
+    report.table(List.of("hop", "p50", "p99", "max"), main.hops().summary());
+    report.line("");
+    report.table(
+        List.of("sent in", "signals", "p99 to raw", "identity", "segment", "read"),
+        main.hops().p99ByWindow(WINDOW));
 
     report.heading("CPU per event (fixed-rate phase)");
     double perEvent = cpu.pipelineMillis() / Math.max(1, fixed.acceptedEvents());
