@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.opencdp.segment.support.TestKafka.profile;
 import static org.opencdp.segment.support.TestKafka.track;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -45,6 +46,7 @@ class EventTailTest {
   @Inject InputBatch batch;
   @Inject Contexts contexts;
   @Inject Pool pool;
+  @Inject MeterRegistry registry;
 
   @Test
   void segmentsCreatedAfterTailAppendsCountTheOccurrencesExactlyAndARealtimeReadFoldsThem() {
@@ -59,19 +61,17 @@ class EventTailTest {
     }
     apply(List.of(new RealtimeInput.Event(sent.get(2)))); // redelivered
 
-    // the first one found no kept occurrences to decode and was kept at once; the next four and
-    // the duplicate were appended, nothing folded
-    assertThat(tailEntries(TAIL, p)).isEqualTo(5);
-    assertThat(column("events", TAIL, p))
-        .contains(sent.get(0).messageId())
-        .doesNotContain(sent.get(1).messageId());
+    // all five and the duplicate were appended (the row lock does not read the kept
+    // occurrences), nothing folded
+    assertThat(tailEntries(TAIL, p)).isEqualTo(6);
+    assertThat(column("events", TAIL, p)).isNull();
 
     // backfills read the tail folded in: 5 distinct occurrences, the duplicate counted once
     Api.createSegment(TAIL, "t-five", "{\"event\":\"Tail Event\",\"atLeast\":5}");
     Api.createSegment(TAIL, "t-six", "{\"event\":\"Tail Event\",\"atLeast\":6}");
     assertThat(Api.isMember(TAIL, "t-five", p)).isTrue();
     assertThat(Api.isMember(TAIL, "t-six", p)).isFalse();
-    assertThat(tailEntries(TAIL, p)).isEqualTo(5); // a backfill writes only the segments
+    assertThat(tailEntries(TAIL, p)).isEqualTo(6); // a backfill writes only the segments
 
     // now segments read the event: the next one is added exactly, the tail folded and written
     apply(
@@ -127,6 +127,35 @@ class EventTailTest {
     assertThat(folded.get(1)).isEqualTo(stored.get(1)); // the snapshot still not
   }
 
+  /**
+   * The row lock does not read the kept occurrences ({@code events}, kilobytes decompressed and
+   * decoded per row); a batch reads them only for profiles whose inputs use them.
+   */
+  @Test
+  void theKeptOccurrencesAreReadOnlyForInputsThatUseThem() {
+    Api.createSegment(TAIL, "t-used", "{\"event\":\"Used Event\",\"atLeast\":2}");
+    String p = "p-" + UUID.randomUUID();
+    apply(
+        List.of(
+            change(TAIL, p, 1),
+            new RealtimeInput.Event(track(TAIL, p, "Used Event", Instant.now(), Map.of()))));
+    assertThat(column("events", TAIL, p)).contains("Used Event");
+
+    double before = occurrencesRead();
+    apply(List.of(new RealtimeInput.Event(track(TAIL, p, "Unused", Instant.now(), Map.of()))));
+    assertThat(occurrencesRead()).isEqualTo(before); // appended to the tail only
+    assertThat(tailEntries(TAIL, p)).isEqualTo(1);
+
+    apply(List.of(new RealtimeInput.Event(track(TAIL, p, "Used Event", Instant.now(), Map.of()))));
+    assertThat(occurrencesRead()).isEqualTo(before + 1);
+    assertThat(Api.isMember(TAIL, "t-used", p)).isTrue(); // the stored one was counted
+    assertThat(column("events", TAIL, p)).contains("Unused"); // the tail folded in
+
+    apply(List.of(change(TAIL, p, 2))); // segments evaluated on a snapshot: read too
+    assertThat(occurrencesRead()).isEqualTo(before + 2);
+    assertThat(Api.isMember(TAIL, "t-used", p)).isTrue();
+  }
+
   @Test
   void oneBatchWritesRowsWhoseChangedColumnsDiffer() {
     Api.createSegment(TAIL, "t-read", "{\"event\":\"Read Event\"}");
@@ -171,6 +200,10 @@ class EventTailTest {
   private static RealtimeInput change(String ws, String p, long version) {
     return new RealtimeInput.Change(
         profile(ws, p, version, Map.of("plan", "free"), Map.of(), Map.of(), "traits.plan"));
+  }
+
+  private double occurrencesRead() {
+    return registry.counter("segment.occurrences.read").count();
   }
 
   private void apply(List<RealtimeInput> inputs) {

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -113,7 +114,8 @@ public class InputBatch {
       Evaluation evaluation) {
     Map<String, ProfileStateEntity> stored = new HashMap<>();
     rows.forEach(row -> stored.put(row.key, row));
-    List<LockedProfile> changed = new ArrayList<>();
+    Map<String, LockedProfile> locked = new LinkedHashMap<>();
+    List<ProfileStateEntity> readingOccurrences = new ArrayList<>();
     for (Map.Entry<String, List<RealtimeInput>> entry : byProfile.entrySet()) {
       RealtimeInput first = entry.getValue().get(0);
       ProfileStateEntity row = stored.get(entry.getKey());
@@ -124,7 +126,27 @@ public class InputBatch {
                   new ProfileState(first.workspaceId(), first.profileId()),
                   false)
               : new LockedProfile(row, codec.decode(row), true);
-      WorkspaceSegments workspaceSegments = segments.get(first.workspaceId());
+      locked.put(entry.getKey(), p);
+      if (row != null
+          && rules.readsOccurrences(p.state, segments.get(first.workspaceId()), entry.getValue())) {
+        readingOccurrences.add(row);
+      }
+    }
+    metrics.occurrencesRead(readingOccurrences.size());
+    return profiles
+        .readEvents(readingOccurrences)
+        .chain(() -> applyInputs(byProfile, segments, locked, evaluation));
+  }
+
+  private Uni<Void> applyInputs(
+      Map<String, List<RealtimeInput>> byProfile,
+      Map<String, WorkspaceSegments> segments,
+      Map<String, LockedProfile> locked,
+      Evaluation evaluation) {
+    List<LockedProfile> changed = new ArrayList<>();
+    for (Map.Entry<String, List<RealtimeInput>> entry : byProfile.entrySet()) {
+      LockedProfile p = locked.get(entry.getKey());
+      WorkspaceSegments workspaceSegments = segments.get(p.state.workspaceId);
       for (RealtimeInput input : entry.getValue()) {
         if (rules.apply(p, workspaceSegments, evaluation, input)) {
           p.written = true;

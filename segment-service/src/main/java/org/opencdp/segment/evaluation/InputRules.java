@@ -43,6 +43,25 @@ class InputRules {
     return event(p, segments, evaluation, ((RealtimeInput.Event) input).event());
   }
 
+  /**
+   * Whether applying {@code inputs} to a stored profile can read its kept occurrences, which must
+   * then be read with the row: a snapshot change (segments are evaluated), an event some segment
+   * reads, or more events than the tail has room for (it is folded). What {@link #event} and {@link
+   * #profileChanged} do, decided before they run.
+   */
+  boolean readsOccurrences(
+      ProfileState state, WorkspaceSegments segments, List<RealtimeInput> inputs) {
+    int events = 0;
+    for (RealtimeInput input : inputs) {
+      if (!(input instanceof RealtimeInput.Event e)
+          || !segments.affectedBy(List.of("events." + eventName(e.event()))).isEmpty()) {
+        return true;
+      }
+      events++;
+    }
+    return !state.tailHasRoomFor(events, eventConfig.tailMax());
+  }
+
   private boolean profileChanged(
       LockedProfile p, WorkspaceSegments segments, Evaluation evaluation, ProfileChanged message) {
     ProfileState state = p.state;

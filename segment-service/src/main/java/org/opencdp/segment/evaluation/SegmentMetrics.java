@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code segment_changes_total{kind}}, {@code segment_profile_change_seconds} (latency of one
  * profile-change evaluation), {@code segment_timer_lag_seconds} (how late the oldest due timer is),
  * {@code segment_members{workspace,segment}} (segment sizes, refreshed from Redis), {@code
- * segment_input_batch} (records per poll batch of real-time inputs).
+ * segment_input_batch} (records per poll batch of real-time inputs), {@code
+ * segment_occurrences_read_total} (stored profiles whose kept occurrences a real-time batch read).
  */
 @ApplicationScoped
 public class SegmentMetrics {
@@ -27,6 +28,7 @@ public class SegmentMetrics {
   private final AtomicLong timerLagMillis = new AtomicLong();
   private final Timer profileChange;
   private final DistributionSummary inputBatch;
+  private final Counter occurrencesRead;
 
   public SegmentMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -43,6 +45,14 @@ public class SegmentMetrics {
         DistributionSummary.builder("segment.input.batch")
             .description("Records per Kafka poll batch of profile changes or resolved events")
             .register(registry);
+    this.occurrencesRead =
+        Counter.builder("segment.occurrences.read")
+            .description("Stored profiles whose kept event occurrences a real-time batch read")
+            .register(registry);
+  }
+
+  public void occurrencesRead(int profiles) {
+    occurrencesRead.increment(profiles);
   }
 
   public void inputBatch(int records) {

@@ -77,6 +77,11 @@ public final class ProfileState implements Facts {
     return eventsChanged;
   }
 
+  /** Whether {@code entries} more occurrences can be appended without folding the tail. */
+  public boolean tailHasRoomFor(int entries, int tailMax) {
+    return events == null && storedTailEntries + appended.size() + entries <= tailMax;
+  }
+
   /** Occurrences appended since the row was read, not folded in (the row's tail grows by them). */
   List<TailEntry> appended() {
     return appended;
@@ -153,7 +158,7 @@ public final class ProfileState implements Facts {
    */
   public boolean appendOccurrence(
       String event, Occurrence occurrence, int max, long oldest, int tailMax) {
-    if (events != null || storedTailEntries + appended.size() >= tailMax) {
+    if (!tailHasRoomFor(1, tailMax)) {
       return addOccurrence(event, occurrence, max, oldest);
     }
     appended.add(new TailEntry(event, occurrence, oldest));

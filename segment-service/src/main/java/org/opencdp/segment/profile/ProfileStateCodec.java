@@ -49,11 +49,10 @@ public class ProfileStateCodec {
             (Map<String, Boolean>) snapshot.getOrDefault("consent", new LinkedHashMap<>());
         state.decodedSnapshot(row.snapshot);
       }
-      String raw = row.events;
       String tail = row.eventsTail;
-      if (!isEmpty(raw) || !isEmpty(tail)) {
+      if (!row.eventsRead || !isEmpty(row.events) || !isEmpty(tail)) {
         state.decodeEventsLazily(
-            appended -> fold(decodeEvents(raw), decodeTail(tail), appended),
+            appended -> fold(decodeEvents(eventsOf(row)), decodeTail(tail), appended),
             isEmpty(tail) ? 0 : TailCodec.entries(tail));
       }
     } catch (JsonProcessingException e) {
@@ -63,6 +62,15 @@ public class ProfileStateCodec {
       state.segments.addAll(List.of(row.segments.trim().split(" ")));
     }
     return state;
+  }
+
+  /** The stored occurrences, read on first use: by then they must have been read with the row. */
+  private static String eventsOf(ProfileStateEntity row) {
+    if (!row.eventsRead) {
+      throw new IllegalStateException(
+          "kept occurrences of a profile used without being read (InputRules.readsOccurrences)");
+    }
+    return row.events;
   }
 
   private static boolean isEmpty(String json) {

@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -67,6 +68,14 @@ public class ProfileStateEntity {
    */
   @Column(name = "events_tail", columnDefinition = "text")
   public String eventsTail;
+
+  /**
+   * False while {@link #events} was not read with the row: the real-time path reads the kept
+   * occurrences (kilobytes of JSON, usually compressed out of line) only for profiles whose inputs
+   * can read them ({@code ProfileStateRepository#lockAll}, {@code #readEvents}); until then they
+   * must be neither decoded nor written.
+   */
+  @Transient public boolean eventsRead = true;
 
   /** Segment ids the profile is in, space separated. */
   @Column(columnDefinition = "text")

@@ -8,7 +8,9 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 @ApplicationScoped
 public class ProfileStateRepository implements PanacheRepositoryBase<ProfileStateEntity, String> {
@@ -20,7 +22,10 @@ public class ProfileStateRepository implements PanacheRepositoryBase<ProfileStat
   /**
    * Locks the existing rows of {@code keys} in one statement, in byte order of the key ({@code
    * COLLATE "C"}, the order of Java's sorted strings that merges and erasures lock in, whatever the
-   * database's collation), and returns them. Rows of unknown profiles are not returned.
+   * database's collation), and returns them. Rows of unknown profiles are not returned. Their
+   * {@code events} are not read ({@link ProfileStateEntity#eventsRead} false): most inputs only
+   * append to the tail, and reading the kept occurrences cost PostgreSQL a decompression and the
+   * service a decoding of kilobytes per row; {@link #readEvents} reads them where needed.
    *
    * <p>The keys are bound as one array ({@code key = any(?)}), so every batch length shares one
    * statement text: an {@code IN (?, ?, ...)} list made Hibernate render and PostgreSQL parse a new
@@ -36,11 +41,41 @@ public class ProfileStateRepository implements PanacheRepositoryBase<ProfileStat
                 session
                     .createNativeQuery(LOCK_ALL, ProfileStateEntity.class)
                     .setParameter("keys", keys.toArray(String[]::new))
-                    .getResultList());
+                    .getResultList()
+                    .invoke(rows -> rows.forEach(row -> row.eventsRead = false)));
   }
 
   static final String LOCK_ALL =
-      "select * from profile_state where key = any(:keys) order by key collate \"C\" for update";
+      "select key, workspaceId, profileId, version, deleted, mergedInto, snapshot,"
+          + " cast(null as text) as events, events_tail, segments, updatedAt"
+          + " from profile_state where key = any(:keys) order by key collate \"C\" for update";
+
+  /** Reads the {@code events} of rows {@link #lockAll} returned, in one statement. */
+  public Uni<Void> readEvents(List<ProfileStateEntity> rows) {
+    if (rows.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    Map<String, ProfileStateEntity> byKey = new HashMap<>();
+    rows.forEach(row -> byKey.put(row.key, row));
+    return Panache.getSession()
+        .chain(
+            session ->
+                session
+                    .createNativeQuery(EVENTS_OF, Object[].class)
+                    .setParameter("keys", byKey.keySet().toArray(String[]::new))
+                    .getResultList())
+        .invoke(
+            found ->
+                found.forEach(
+                    keyAndEvents -> {
+                      ProfileStateEntity row = byKey.get((String) keyAndEvents[0]);
+                      row.events = (String) keyAndEvents[1];
+                      row.eventsRead = true;
+                    }))
+        .replaceWithVoid();
+  }
+
+  static final String EVENTS_OF = "select key, events from profile_state where key = any(:keys)";
 
   /**
    * Writes rows of real-time batches that {@link #lockAll} read, with one statement for any number

@@ -1,6 +1,7 @@
 package org.opencdp.segment.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
@@ -19,6 +20,26 @@ class ProfileStateCodecTest {
   private static final int TAIL_MAX = 4;
   private final ObjectMapper json = new ObjectMapper();
   private final ProfileStateCodec codec = new ProfileStateCodec(json, MAX);
+
+  @Test
+  void occurrencesNotReadWithTheRowAreNeitherDecodedNorWritten() {
+    ProfileStateEntity row = codec.newRow("w", "p");
+    ProfileState first = codec.decode(row);
+    first.addOccurrence("A", new Occurrence("m1", 1, Map.of()), MAX, 0);
+    codec.encodeData(first, row);
+    row.eventsTail = null;
+    row.events = null; // as the row lock returns it
+    row.eventsRead = false;
+
+    ProfileState state = codec.decode(row);
+    assertThat(state.appendOccurrence("A", new Occurrence("m2", 2, Map.of()), MAX, 0, TAIL_MAX))
+        .isTrue();
+    codec.encodeData(state, row);
+    assertThat(row.events).isNull(); // not written: only the tail grew
+    assertThat(row.eventsTail).contains("m2");
+    assertThatThrownBy(() -> codec.decode(row).occurrences("A"))
+        .isInstanceOf(IllegalStateException.class);
+  }
 
   @Test
   void appendedOccurrencesReadExactlyAsAddedOnesWhateverTheBatchesAndReads() {
