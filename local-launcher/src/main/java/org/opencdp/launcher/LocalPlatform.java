@@ -365,7 +365,7 @@ public final class LocalPlatform implements AutoCloseable {
             new ServiceSpec(
                 "profile-service", 8082, null, 320, 128, Map.of("CDP_PROFILE_CONSUMERS", "1")),
             new ServiceSpec(
-                "segment-service", 8083, "segment", 256, 0, Map.of("CDP_SEGMENT_CONSUMERS", "1")),
+                "segment-service", 8083, "segment", 256, 96, Map.of("CDP_SEGMENT_CONSUMERS", "1")),
             new ServiceSpec("activation-service", 8084, "activation", 192, 0, Map.of()));
   }
 }

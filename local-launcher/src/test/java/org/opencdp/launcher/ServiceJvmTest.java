@@ -30,13 +30,15 @@ class ServiceJvmTest {
   }
 
   @Test
-  void thePlatformGivesProfileServiceAYoungGenerationThatFitsItsHeap() {
-    LocalPlatform.ServiceSpec profile =
-        LocalPlatform.ServiceSpec.ALL.stream()
-            .filter(spec -> spec.name().equals("profile-service"))
-            .findFirst()
-            .orElseThrow();
+  void thePlatformGivesProfileAndSegmentServiceAYoungGenerationThatFitsTheirHeap() {
+    for (String name : List.of("profile-service", "segment-service")) {
+      LocalPlatform.ServiceSpec spec =
+          LocalPlatform.ServiceSpec.ALL.stream()
+              .filter(s -> s.name().equals(name))
+              .findFirst()
+              .orElseThrow();
 
-    assertThat(profile.youngMiB()).isPositive().isLessThan(profile.heapMiB() / 2);
+      assertThat(spec.youngMiB()).as(name).isPositive().isLessThan(spec.heapMiB() / 2);
+    }
   }
 }
