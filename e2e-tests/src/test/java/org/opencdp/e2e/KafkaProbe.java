@@ -54,14 +54,13 @@ final class KafkaProbe {
    */
   Map<String, Long> producedAt(String topic, long fromEpochMs, String marker, String field)
       throws IOException {
-    byte[] markerBytes = marker.getBytes(StandardCharsets.UTF_8);
     Map<String, Long> producedAt = new HashMap<>();
     readToEnd(
         topic,
         Map.of(),
         (consumer, partitions) -> seekToTime(consumer, partitions, fromEpochMs),
         record -> {
-          if (contains(record.value(), markerBytes)) {
+          if (new String(record.value(), StandardCharsets.UTF_8).contains(marker)) {
             String key = Http.JSON.readTree(record.value()).path(field).asText();
             producedAt.merge(key, record.timestamp(), Math::min);
           }
@@ -82,19 +81,6 @@ final class KafkaProbe {
         consumer.seek(partition, offset.offset());
       }
     }
-  }
-
-  private static boolean contains(byte[] value, byte[] marker) {
-    outer:
-    for (int i = 0; i <= value.length - marker.length; i++) {
-      for (int j = 0; j < marker.length; j++) {
-        if (value[i + j] != marker[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 
   private interface RecordHandler {
