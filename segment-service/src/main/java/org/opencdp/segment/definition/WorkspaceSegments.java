@@ -52,6 +52,11 @@ public final class WorkspaceSegments {
     return ordered.size();
   }
 
+  /** Whether any segment reads {@code field}: {@code affectedBy} of it is not empty. */
+  public boolean reads(String field) {
+    return byField.containsKey(field);
+  }
+
   /**
    * Segments whose answer may change when {@code changedFields} change: those that read one of the
    * fields, plus (transitively) the segments that reference them, in evaluation order.

@@ -54,7 +54,7 @@ class InputRules {
     int events = 0;
     for (RealtimeInput input : inputs) {
       if (!(input instanceof RealtimeInput.Event e)
-          || !segments.affectedBy(List.of("events." + eventName(e.event()))).isEmpty()) {
+          || segments.reads("events." + eventName(e.event()))) {
         return true;
       }
       events++;
