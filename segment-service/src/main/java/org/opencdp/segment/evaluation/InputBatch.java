@@ -156,9 +156,6 @@ public class InputBatch {
                   .call(profiles::detach)
                   .map(
                       more -> {
-                        if (more.size() != createdByOthers.size()) { // gone again: retried
-                          throw new IllegalStateException("a new profile's row vanished");
-                        }
                         more.forEach(row -> stored.put(row.key, row));
                         return new LockedRows(stored, created);
                       });
