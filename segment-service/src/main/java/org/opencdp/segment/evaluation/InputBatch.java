@@ -22,12 +22,11 @@ import org.opencdp.segment.profile.ProfileStateRepository;
 /**
  * Applies a batch of real-time inputs (a Kafka poll) in one transaction: locks every profile of the
  * batch with one query in key order (so two instances with overlapping batches wait for each other
- * instead of deadlocking), creates the rows of new profiles (empty, in key order, see {@link
- * #createMissing}), applies each profile's inputs in their order (same history and membership as
- * one transaction per input), writes each changed row once, inserts the history and outbox rows
- * together, and writes Redis in one pipeline while the rows are still locked (see {@link
- * Effects#applyToRedis}). Kafka follows the commit. Applying a batch again changes nothing: older
- * versions and known event ids are ignored.
+ * instead of deadlocking), applies each profile's inputs in their order (same history and
+ * membership as one transaction per input), writes each changed row once, inserts the history and
+ * outbox rows together, and writes Redis in one pipeline while the rows are still locked (see
+ * {@link Effects#applyToRedis}). Kafka follows the commit. Applying a batch again changes nothing:
+ * older versions and known event ids are ignored.
  */
 @ApplicationScoped
 public class InputBatch {
@@ -82,7 +81,6 @@ public class InputBatch {
                             profiles
                                 .lockAll(List.copyOf(byProfile.keySet()))
                                 .call(profiles::detach) // written by updateAll, not Hibernate
-                                .chain(stored -> createMissing(byProfile, stored))
                                 .chain(rows -> applyLocked(byProfile, segments, rows, evaluation))))
         .invoke(() -> effects.afterCommit(evaluation))
         .eventually(() -> sample.stop(metrics.profileChange()));
@@ -109,73 +107,22 @@ public class InputBatch {
     return chain.replaceWith(result);
   }
 
-  /** The batch's rows, locked: those stored before it, and those it created (new profiles). */
-  private record LockedRows(
-      Map<String, ProfileStateEntity> stored, Map<String, ProfileStateEntity> created) {}
-
-  /**
-   * Creates the rows of the batch's new profiles before anything is applied. Events and profile
-   * changes are consumed side by side, and two batches meeting one new profile both inserted its
-   * row: one failed on the primary key and was applied again after a back-off, with every other
-   * input of it (the largest share of the event -> membership tail under load). Now the second
-   * waits for the first and reads the row it committed as stored.
-   */
-  private Uni<LockedRows> createMissing(
-      Map<String, List<RealtimeInput>> byProfile, List<ProfileStateEntity> rows) {
-    Map<String, ProfileStateEntity> stored = new HashMap<>();
-    rows.forEach(row -> stored.put(row.key, row));
-    List<ProfileStateEntity> missing = new ArrayList<>();
-    byProfile.forEach(
-        (key, inputs) -> {
-          if (!stored.containsKey(key)) {
-            RealtimeInput first = inputs.get(0);
-            missing.add(codec.newRow(first.workspaceId(), first.profileId()));
-          }
-        });
-    if (missing.isEmpty()) {
-      return Uni.createFrom().item(new LockedRows(stored, Map.of()));
-    }
-    return profiles
-        .createMissing(missing)
-        .chain(
-            inserted -> {
-              Map<String, ProfileStateEntity> created = new HashMap<>();
-              List<String> createdByOthers = new ArrayList<>();
-              for (ProfileStateEntity row : missing) {
-                if (inserted.contains(row.key)) {
-                  created.put(row.key, row);
-                } else {
-                  createdByOthers.add(row.key);
-                }
-              }
-              if (createdByOthers.isEmpty()) {
-                return Uni.createFrom().item(new LockedRows(stored, created));
-              }
-              return profiles
-                  .lockAll(createdByOthers)
-                  .call(profiles::detach)
-                  .map(
-                      more -> {
-                        more.forEach(row -> stored.put(row.key, row));
-                        return new LockedRows(stored, created);
-                      });
-            });
-  }
-
   private Uni<Void> applyLocked(
       Map<String, List<RealtimeInput>> byProfile,
       Map<String, WorkspaceSegments> segments,
-      LockedRows rows,
+      List<ProfileStateEntity> rows,
       Evaluation evaluation) {
+    Map<String, ProfileStateEntity> stored = new HashMap<>();
+    rows.forEach(row -> stored.put(row.key, row));
     Map<String, LockedProfile> locked = new LinkedHashMap<>();
     List<ProfileStateEntity> readingOccurrences = new ArrayList<>();
     for (Map.Entry<String, List<RealtimeInput>> entry : byProfile.entrySet()) {
       RealtimeInput first = entry.getValue().get(0);
-      ProfileStateEntity row = rows.stored().get(entry.getKey());
+      ProfileStateEntity row = stored.get(entry.getKey());
       LockedProfile p =
           row == null
               ? new LockedProfile(
-                  rows.created().get(entry.getKey()),
+                  codec.newRow(first.workspaceId(), first.profileId()),
                   new ProfileState(first.workspaceId(), first.profileId()),
                   false)
               : new LockedProfile(row, codec.decode(row), true);
@@ -214,25 +161,31 @@ public class InputBatch {
   }
 
   /**
-   * Each changed row once, by one statement that sends the large JSON columns only where they
-   * changed (every row exists by now: new ones were created empty), then the history rows.
+   * Each changed row once: new ones inserted in key order by Hibernate, stored ones updated by one
+   * statement that sends the large JSON columns only where they changed; then the history rows.
    */
   private Uni<Void> persist(List<LockedProfile> changed, Evaluation evaluation) {
+    List<ProfileStateEntity> inserts = new ArrayList<>();
     List<ProfileStateRepository.ChangedRow> updates = new ArrayList<>();
     for (LockedProfile p : changed) {
       String snapshot = p.row.snapshot;
       String events = p.row.events;
       codec.encodeData(p.state, p.row);
       p.row.updatedAt = evaluation.now;
-      // the codec assigns a new string only when it encoded a change
-      updates.add(
-          new ProfileStateRepository.ChangedRow(
-              p.row, p.row.snapshot != snapshot, p.row.events != events));
+      if (!p.stored) {
+        inserts.add(p.row);
+      } else {
+        // the codec assigns a new string only when it encoded a change
+        updates.add(
+            new ProfileStateRepository.ChangedRow(
+                p.row, p.row.snapshot != snapshot, p.row.events != events));
+      }
     }
-    Uni<Void> chain = profiles.updateAll(updates);
+    Uni<Void> chain = inserts.isEmpty() ? Uni.createFrom().voidItem() : profiles.persist(inserts);
+    chain = chain.chain(() -> profiles.updateAll(updates));
     if (!evaluation.changes.isEmpty()) {
       chain = chain.chain(() -> history.insertAll(evaluation.changes));
     }
-    return chain;
+    return inserts.isEmpty() ? chain : chain.chain(() -> profiles.flush());
   }
 }

@@ -5,10 +5,9 @@ import org.opencdp.segment.profile.ProfileStateEntity;
 
 /**
  * A profile row locked by the current transaction, with its decoded state. {@code stored}: the row
- * existed before this transaction (else the profile is new to the service: real-time batches have
- * created its row empty already, other writers insert it when written). {@code written}: an earlier
- * input of the same transaction changed it, so later inputs see it as known, exactly as they would
- * have after that input's own commit.
+ * exists in PostgreSQL (else it is inserted when written). {@code written}: an earlier input of the
+ * same transaction changed it, so later inputs see it as known, exactly as they would have after
+ * that input's own commit.
  */
 final class LockedProfile {
   final ProfileStateEntity row;

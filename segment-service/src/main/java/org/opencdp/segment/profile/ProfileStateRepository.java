@@ -9,10 +9,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 @ApplicationScoped
 public class ProfileStateRepository implements PanacheRepositoryBase<ProfileStateEntity, String> {
@@ -51,42 +49,6 @@ public class ProfileStateRepository implements PanacheRepositoryBase<ProfileStat
       "select key, workspaceId, profileId, version, deleted, mergedInto, snapshot,"
           + " cast(null as text) as events, events_tail, segments, updatedAt"
           + " from profile_state where key = any(:keys) order by key collate \"C\" for update";
-
-  /**
-   * Inserts empty rows (version 0) for {@code rows} that do not exist yet, in key order, and
-   * returns the keys it inserted; the new rows are locked by this transaction until it ends. A row
-   * another transaction inserts at the same moment is waited for and left to it ({@code on conflict
-   * do nothing}): its key is not returned, and the caller locks and reads it as stored.
-   */
-  public Uni<Set<String>> createMissing(List<ProfileStateEntity> rows) {
-    if (rows.isEmpty()) {
-      return Uni.createFrom().item(Set.of());
-    }
-    String[] keys = new String[rows.size()];
-    String[] workspaces = new String[rows.size()];
-    String[] profileIds = new String[rows.size()];
-    for (int i = 0; i < keys.length; i++) {
-      keys[i] = rows.get(i).key;
-      workspaces[i] = rows.get(i).workspaceId;
-      profileIds[i] = rows.get(i).profileId;
-    }
-    return Panache.getSession()
-        .chain(
-            session ->
-                session
-                    .createNativeQuery(CREATE_MISSING, String.class)
-                    .setParameter("keys", keys)
-                    .setParameter("workspaces", workspaces)
-                    .setParameter("profiles", profileIds)
-                    .getResultList())
-        .map(HashSet::new);
-  }
-
-  static final String CREATE_MISSING =
-      "insert into profile_state (key, workspaceId, profileId, version, deleted)"
-          + " select u.key, u.ws, u.profile, 0, false from unnest(cast(:keys as text[]),"
-          + " cast(:workspaces as text[]), cast(:profiles as text[])) as u(key, ws, profile)"
-          + " order by u.key collate \"C\" on conflict (key) do nothing returning key";
 
   /** Reads the {@code events} of rows {@link #lockAll} returned, in one statement. */
   public Uni<Void> readEvents(List<ProfileStateEntity> rows) {
