@@ -7,9 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.opencdp.segment.definition.SegmentCatalog;
 import org.opencdp.segment.definition.WorkspaceSegments;
@@ -78,12 +80,39 @@ public class InputBatch {
                 catalogs(byProfile)
                     .chain(
                         segments ->
-                            profiles
-                                .lockAll(List.copyOf(byProfile.keySet()))
+                            lockRows(List.copyOf(byProfile.keySet()))
                                 .call(profiles::detach) // written by updateAll, not Hibernate
                                 .chain(rows -> applyLocked(byProfile, segments, rows, evaluation))))
         .invoke(() -> effects.afterCommit(evaluation))
         .eventually(() -> sample.stop(metrics.profileChange()));
+  }
+
+  /**
+   * Locks the stored rows of {@code keys} (in key order). For keys without a row it then waits for
+   * any other batch creating the same profiles ({@link ProfileStateRepository#lockNewKeys}) and
+   * locks what that batch committed meanwhile, so a profile's row is inserted once, by one batch.
+   */
+  private Uni<List<ProfileStateEntity>> lockRows(List<String> keys) {
+    return profiles
+        .lockAll(keys)
+        .chain(
+            rows -> {
+              Set<String> found = new HashSet<>();
+              rows.forEach(row -> found.add(row.key));
+              List<String> missing = keys.stream().filter(k -> !found.contains(k)).toList();
+              if (missing.isEmpty()) {
+                return Uni.createFrom().item(rows);
+              }
+              return profiles
+                  .lockNewKeys(missing)
+                  .chain(() -> profiles.lockAll(missing))
+                  .map(
+                      createdMeanwhile -> {
+                        List<ProfileStateEntity> all = new ArrayList<>(rows);
+                        all.addAll(createdMeanwhile);
+                        return all;
+                      });
+            });
   }
 
   /** The segments of every workspace in the batch. */

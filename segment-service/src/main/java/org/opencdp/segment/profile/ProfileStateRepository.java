@@ -50,6 +50,40 @@ public class ProfileStateRepository implements PanacheRepositoryBase<ProfileStat
           + " cast(null as text) as events, events_tail, segments, updatedAt"
           + " from profile_state where key = any(:keys) order by key collate \"C\" for update";
 
+  /**
+   * Serialises the real-time batches that found no row for some of {@code keys}: a
+   * transaction-scoped advisory lock per key, taken in one statement in the order of the keys'
+   * hashes (so two batches never wait for each other in a cycle, even when keys share a hash).
+   * Events and profile changes are consumed side by side and both meet every new profile; without
+   * this both inserted its row, one batch failed on the primary key and was applied again after a
+   * back-off. A batch holding these locks inserts the rows before it commits, so the next one,
+   * after waiting here, finds them with {@link #lockAll} and reads them as stored.
+   */
+  public Uni<Void> lockNewKeys(List<String> keys) {
+    if (keys.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    return Panache.getSession()
+        .chain(
+            session ->
+                session
+                    .createNativeQuery(LOCK_NEW_KEYS, Long.class)
+                    .setParameter("space", NEW_KEY_LOCKS)
+                    .setParameter("keys", keys.toArray(String[]::new))
+                    .getSingleResult())
+        .replaceWithVoid();
+  }
+
+  /** The first half of the two-int advisory lock keys of {@link #lockNewKeys}: its namespace. */
+  static final int NEW_KEY_LOCKS = 0x5e6_0001;
+
+  // the sorted subquery feeds the aggregate in hash order; count(text): the lock returns void,
+  // which the client cannot decode
+  static final String LOCK_NEW_KEYS =
+      "select count(cast(pg_advisory_xact_lock(:space, h) as text)) from"
+          + " (select distinct hashtext(k) as h from unnest(cast(:keys as text[])) as k order by h)"
+          + " as hashes";
+
   /** Reads the {@code events} of rows {@link #lockAll} returned, in one statement. */
   public Uni<Void> readEvents(List<ProfileStateEntity> rows) {
     if (rows.isEmpty()) {
