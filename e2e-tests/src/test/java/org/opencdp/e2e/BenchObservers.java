@@ -138,8 +138,18 @@ final class BenchObservers {
 
   /** Messages not yet consumed, per consumer group of the platform (end offset - committed). */
   static Map<String, Long> consumerLag(String bootstrap) {
+    Map<String, Long> lag = new TreeMap<>();
+    groupOffsets(bootstrap).forEach((group, offsets) -> lag.put(group, offsets.lag()));
+    return lag;
+  }
+
+  /**
+   * Per consumer group, the records of its partitions not yet committed, and the end offsets of
+   * those partitions summed: two readings of it give the group's input rate.
+   */
+  static Map<String, GroupOffsets> groupOffsets(String bootstrap) {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      Map<String, Long> lag = new TreeMap<>();
+      Map<String, GroupOffsets> offsets = new TreeMap<>();
       for (GroupListing group :
           admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get(30, TimeUnit.SECONDS)) {
         Map<TopicPartition, OffsetAndMetadata> committed =
@@ -150,17 +160,23 @@ final class BenchObservers {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
         var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-        long total = 0;
+        long lag = 0;
+        long end = 0;
         for (var entry : committed.entrySet()) {
           if (entry.getValue() != null) {
-            total += Math.max(0, ends.get(entry.getKey()).offset() - entry.getValue().offset());
+            long partitionEnd = ends.get(entry.getKey()).offset();
+            lag += Math.max(0, partitionEnd - entry.getValue().offset());
+            end += partitionEnd;
           }
         }
-        lag.put(group.groupId(), total);
+        offsets.put(group.groupId(), new GroupOffsets(lag, end));
       }
-      return lag;
+      return offsets;
     } catch (Exception e) {
       throw new IllegalStateException("cannot read consumer lag: " + e.getMessage(), e);
     }
   }
+
+  /** See {@link #groupOffsets}. */
+  record GroupOffsets(long lag, long end) {}
 }
