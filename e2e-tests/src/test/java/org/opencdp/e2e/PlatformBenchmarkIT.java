@@ -684,7 +684,7 @@ class PlatformBenchmarkIT {
                 + "mongo-java-server's oplog (it kept a copy of every write for good), on a fixed "
                 + "6 GiB heap with SerialGC, touched at start, that promotes what survives one "
                 + "young collection (the stored documents: copying them between survivor spaces "
-                + "made its young pauses 120-420 ms, now 70-200 ms) (`cdp.local.mongo.jvm-options` "
+                + "made its young pauses 120-420 ms, now 70-220 ms) (`cdp.local.mongo.jvm-options` "
                 + "of the `e2e-benchmark` profile; its collector's log in "
                 + "`e2e-tests/target/mongo-wire-gc.log`). Figures "
                 + "are only meaningful on an otherwise idle machine: check the load average below.");
