@@ -264,15 +264,14 @@ class PlatformBenchmarkIT {
       fixed = sendAtFixedRate(phaseRate, leadInTime, fixedRateTime, true);
       double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
       Map<String, BenchObservers.GroupOffsets> after = BenchObservers.groupOffsets(bootstrap);
-      Map<String, Long> lag = new TreeMap<>();
-      Map<String, Double> lagSeconds = new TreeMap<>();
-      after.forEach(
-          (group, offsets) -> {
-            lag.put(group, offsets.lag());
-            lagSeconds.put(group, lagSeconds(before.get(group), offsets, sendSeconds));
-          });
-      lagAtEnd = lag;
-      lagSecondsAtEnd = lagSeconds;
+      lagAtEnd = new TreeMap<>();
+      lagSecondsAtEnd = new TreeMap<>();
+      for (var group : after.entrySet()) {
+        BenchObservers.GroupOffsets offsets = group.getValue();
+        lagAtEnd.put(group.getKey(), offsets.lag());
+        lagSecondsAtEnd.put(
+            group.getKey(), lagSeconds(before.get(group.getKey()), offsets, sendSeconds));
+      }
       int signals = fixed.signalSentAt().size();
       awaitQuiet("memberships", () -> watcher.enteredAt().size(), signals, Duration.ofSeconds(300));
       awaitQuiet(
